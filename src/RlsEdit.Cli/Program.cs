@@ -1,0 +1,16 @@
+using System.CommandLine;
+using RlsEdit.Cli.Commands;
+
+namespace RlsEdit.Cli;
+
+/// <summary>Entry point of the <c>rlsedit</c> tool.</summary>
+public static class Program
+{
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("rlsedit — lifelong editing of language models with soft recursive least squares, on a CPU.");
+        root.Subcommands.Add(DemoCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}
