@@ -6,7 +6,7 @@ using MN = MathNet.Numerics.LinearAlgebra;
 namespace RlsEdit.Tensors.Tests;
 
 /// <summary>How a test matrix is laid out in memory: the routines must not care.</summary>
-public enum Layout
+public enum ViewLayout
 {
     /// <summary>Owned row-major storage.</summary>
     Dense,
@@ -23,7 +23,7 @@ public static class CholeskyTestMatrices
     public static readonly int[] Sizes = { 0, 1, 2, 3, 5, 7, 8, 13, 17, 31, 32, 33, 47, 64, 65, 97, 127, 131, 160, 193 };
 
     public static Gen<int> SizeGen(int max) => Gen.Elements(Sizes.Where(s => s <= max).ToArray());
-    public static Gen<Layout> LayoutGen => Gen.Elements(Layout.Dense, Layout.Strided, Layout.Transposed);
+    public static Gen<ViewLayout> LayoutGen => Gen.Elements(ViewLayout.Dense, ViewLayout.Strided, ViewLayout.Transposed);
 
     /// <summary>Machine epsilon of T (2⁻²³ or 2⁻⁵²).</summary>
     public static double Eps<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -61,10 +61,10 @@ public static class CholeskyTestMatrices
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
     /// <summary>Copies <paramref name="m"/> (rounded to T) into a fresh buffer laid out as asked; padding holds NaN so stray reads show.</summary>
-    public static MatrixView<T> Place<T>(double[,] m, Layout layout, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
+    public static MatrixView<T> Place<T>(double[,] m, ViewLayout layout, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = m.GetLength(0), cols = m.GetLength(1);
-        if (layout == Layout.Dense)
+        if (layout == ViewLayout.Dense)
         {
             var d = new Matrix<T>(rows, cols);
             for (int i = 0; i < rows; i++)
@@ -72,7 +72,7 @@ public static class CholeskyTestMatrices
             return d.View;
         }
         int offset = rng.Next(1, 5), pad = rng.Next(1, 4);
-        bool transposed = layout == Layout.Transposed;
+        bool transposed = layout == ViewLayout.Transposed;
         int storedRows = transposed ? cols : rows, storedCols = transposed ? rows : cols, stride = storedCols + pad;
         var data = new T[offset + storedRows * stride + pad];
         System.Array.Fill(data, T.NaN);

@@ -7,9 +7,9 @@ using static RlsEdit.Tensors.Tests.CholeskyTestMatrices;
 
 namespace RlsEdit.Tensors.Tests;
 
-public sealed record SpdCase(int N, double Cond, Layout Layout, int Rhs, int Seed)
+public sealed record SpdCase(int N, double Cond, ViewLayout ViewLayout, int Rhs, int Seed)
 {
-    public override string ToString() => $"n={N} κ={Cond:G2} {Layout} rhs={Rhs} seed={Seed}";
+    public override string ToString() => $"n={N} κ={Cond:G2} {ViewLayout} rhs={Rhs} seed={Seed}";
 }
 
 public static class SpdArbitraries
@@ -30,7 +30,7 @@ public class CholeskyTests
         typeof(T) == typeof(float) ? Math.Min(c.Cond, 1e3) : c.Cond;
 
     /// <summary>Places A with NaN in its strict upper triangle: the factorization must neither read nor write it.</summary>
-    private static MatrixView<T> PlaceLowerOnly<T>(double[,] a, Layout layout, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
+    private static MatrixView<T> PlaceLowerOnly<T>(double[,] a, ViewLayout layout, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var v = Place<T>(a, layout, rng);
         for (int i = 0; i < v.Rows; i++)
@@ -42,7 +42,7 @@ public class CholeskyTests
     {
         var rng = new Random(c.Seed);
         var (a, _) = Spd(c.N, Cond<T>(c), rng);
-        var view = PlaceLowerOnly<T>(a, c.Layout, rng);
+        var view = PlaceLowerOnly<T>(a, c.ViewLayout, rng);
         var rounded = SymmetricFromLower(ToDouble(view));
 
         Cholesky.FactorInPlace(view);
@@ -68,9 +68,9 @@ public class CholeskyTests
     {
         var rng = new Random(c.Seed);
         var (a, _) = Spd(c.N, Cond<T>(c), rng);
-        var l = Place<T>(a, c.Layout, rng);
+        var l = Place<T>(a, c.ViewLayout, rng);
         var rounded = ToDouble(l);
-        var x = Place<T>(Random(c.N, c.Rhs, rng), c.Layout, rng);
+        var x = Place<T>(Random(c.N, c.Rhs, rng), c.ViewLayout, rng);
         var b = ToDouble(x);
 
         Cholesky.FactorInPlace(l);
@@ -93,7 +93,7 @@ public class CholeskyTests
         var rng = new Random(c.Seed);
         double cond = Cond<T>(c);
         var (a, _) = Spd(c.N, cond, rng);
-        var view = PlaceLowerOnly<T>(a, c.Layout, rng);
+        var view = PlaceLowerOnly<T>(a, c.ViewLayout, rng);
         var expected = Inverse(SymmetricFromLower(ToDouble(view)));
 
         Cholesky.FactorInPlace(view);
@@ -117,7 +117,7 @@ public class CholeskyTests
     {
         var rng = new Random(c.Seed);
         var (a, lambda) = Spd(c.N, c.Cond, rng);
-        var l = Place<double>(a, c.Layout, rng);
+        var l = Place<double>(a, c.ViewLayout, rng);
         Cholesky.FactorInPlace(l);
         double expected = lambda.Sum(Math.Log);
         return Math.Abs(Cholesky.LogDeterminant(l) - expected) <= 1e-12 * (c.N + 1) * (1 + Math.Log(c.Cond));
@@ -128,7 +128,7 @@ public class CholeskyTests
     {
         var rng = new Random(3);
         var (a, _) = Spd(300, 100, rng);
-        var l = Place<double>(a, Layout.Dense, rng);
+        var l = Place<double>(a, ViewLayout.Dense, rng);
         Cholesky.FactorInPlace(l);
         var expected = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(a).Cholesky().Factor.ToArray();
         Assert.True(RelativeDistance(Lower(ToDouble(l)), expected) < 1e-12);
@@ -149,7 +149,7 @@ public class CholeskyTests
         var a = Multiply(lower, Transpose(lower));
         a[failing, failing] -= lower[failing, failing] * lower[failing, failing] + 0.5;
 
-        var e = Assert.Throws<NotPositiveDefiniteException>(() => Cholesky.FactorInPlace(Place<double>(a, Layout.Strided, rng)));
+        var e = Assert.Throws<NotPositiveDefiniteException>(() => Cholesky.FactorInPlace(Place<double>(a, ViewLayout.Strided, rng)));
 
         Assert.Equal(failing, e.PivotIndex);
         Assert.Equal(-0.5, e.PivotValue, 1e-9);
@@ -165,7 +165,7 @@ public class CholeskyTests
         var rng = new Random(1);
         var (a, _) = Spd(140, 10, rng);
         a[row, col] = bad;
-        var view = Place<double>(a, Layout.Dense, rng);
+        var view = Place<double>(a, ViewLayout.Dense, rng);
         var before = ToDouble(view);
 
         var e = Assert.Throws<NonFiniteValueException>(() => Cholesky.FactorInPlace(view));

@@ -22,7 +22,7 @@ public class JitterTests
     {
         var rng = new Random(1);
         var (a, _) = Spd(45, 100, rng);
-        var view = Place<double>(a, Layout.Strided, rng);
+        var view = Place<double>(a, ViewLayout.Strided, rng);
         var before = ToDouble(view);
 
         var result = Cholesky.FactorWithJitter(view, JitterPolicy.Default);
@@ -42,7 +42,7 @@ public class JitterTests
         var rng = new Random(n);
         var g = Random(n, rank, rng);
         var a = Multiply(g, Transpose(g));   // PSD, rank-deficient: exactly singular
-        var view = Place<float>(a, Layout.Dense, rng);
+        var view = Place<float>(a, ViewLayout.Dense, rng);
         var rounded = ToDouble(view);
         double meanDiag = Enumerable.Range(0, n).Average(i => Math.Abs(rounded[i, i]));
 
@@ -64,7 +64,7 @@ public class JitterTests
         var (s, _) = Spd(20, 10, rng);
         var skew = Random(20, 20, rng, 0.01);
         var a = Add(s, Add(skew, Transpose(skew), -1));   // s + (skew − skewᵀ): not symmetric, sym part = s
-        var result = Cholesky.FactorWithJitter(Place<double>(a, Layout.Transposed, rng), JitterPolicy.Default);
+        var result = Cholesky.FactorWithJitter(Place<double>(a, ViewLayout.Transposed, rng), JitterPolicy.Default);
         Assert.Equal(0.0, result.Jitter);
         AssertFactors(result, s, 1e-13);
     }

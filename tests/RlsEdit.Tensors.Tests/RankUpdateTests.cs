@@ -7,9 +7,9 @@ using static RlsEdit.Tensors.Tests.CholeskyTestMatrices;
 
 namespace RlsEdit.Tensors.Tests;
 
-public sealed record RankOneCase(int N, double Cond, double Size, Layout Layout, int Seed)
+public sealed record RankOneCase(int N, double Cond, double Size, ViewLayout ViewLayout, int Seed)
 {
-    public override string ToString() => $"n={N} κ={Cond:G2} ‖L⁻¹x‖={Size} {Layout} seed={Seed}";
+    public override string ToString() => $"n={N} κ={Cond:G2} ‖L⁻¹x‖={Size} {ViewLayout} seed={Seed}";
 }
 
 public static class RankOneArbitraries
@@ -29,7 +29,7 @@ public class RankUpdateTests
     private static (double[,] A, MatrixView<T> L, T[] X) Setup<T>(RankOneCase c, Random rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (a, _) = Spd(c.N, typeof(T) == typeof(float) ? Math.Min(c.Cond, 100) : c.Cond, rng);
-        var l = Place<T>(a, c.Layout, rng);
+        var l = Place<T>(a, c.ViewLayout, rng);
         Cholesky.FactorInPlace(l);
         var lower = Lower(ToDouble(l));
         var z = new double[c.N, 1];
@@ -52,7 +52,7 @@ public class RankUpdateTests
         int n = l.Rows;
         var lower = Lower(ToDouble(l));
         for (int i = 0; i < n; i++) if (!(lower[i, i] > 0)) return false;
-        var refactored = Place<double>(target, Layout.Dense, new Random(0));
+        var refactored = Place<double>(target, ViewLayout.Dense, new Random(0));
         Cholesky.FactorInPlace(refactored);
         double tolerance = 16 * (n + 1) * Eps<T>();
         return RelativeDistance(Multiply(lower, Transpose(lower)), target) <= tolerance
@@ -111,7 +111,7 @@ public class RankUpdateTests
     {
         var rng = new Random(5);
         var (a, _) = Spd(57, 30, rng);
-        var l = Place<double>(a, Layout.Strided, rng);
+        var l = Place<double>(a, ViewLayout.Strided, rng);
         Cholesky.FactorInPlace(l);
         var original = Lower(ToDouble(l));
         var x = Enumerable.Range(0, 57).Select(_ => Gaussian(rng)).ToArray();
@@ -140,8 +140,8 @@ public class RankUpdateTests
         var rng = new Random(n * 31 + k);
         var c = Random(n, n, rng);
         var g = Random(n, k, rng);
-        var cView = Place<double>(c, Layout.Transposed, rng);
-        var gView = Place<double>(g, Layout.Strided, rng);
+        var cView = Place<double>(c, ViewLayout.Transposed, rng);
+        var gView = Place<double>(g, ViewLayout.Strided, rng);
         SymmetricRankUpdate.DowndateInPlace(cView, gView);
         var expected = Add(c, Multiply(g, Transpose(g)), -1);
         var actual = ToDouble(cView);

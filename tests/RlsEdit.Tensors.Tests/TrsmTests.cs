@@ -7,7 +7,7 @@ using static RlsEdit.Tensors.Tests.CholeskyTestMatrices;
 
 namespace RlsEdit.Tensors.Tests;
 
-public sealed record TrsmCase(Side Side, Triangle Triangle, Diagonal Diagonal, int N, int M, double Alpha, Layout LayoutA, Layout LayoutB, int Seed)
+public sealed record TrsmCase(Side Side, Triangle Triangle, Diagonal Diagonal, int N, int M, double Alpha, ViewLayout LayoutA, ViewLayout LayoutB, int Seed)
 {
     public override string ToString() => $"{Side} {Triangle} {Diagonal} n={N} m={M} α={Alpha} A:{LayoutA} B:{LayoutB} seed={Seed}";
 }
@@ -90,9 +90,9 @@ public class TrsmTests
         var rng = new Random(7);
         var (_, effective) = Triangular(150, triangle, Diagonal.NonUnit, rng);
         var b = Random(side == Side.Left ? 150 : 41, side == Side.Left ? 41 : 150, rng);
-        var a = Place<double>(effective, Layout.Dense, rng);
-        var fast = Place<double>(b, Layout.Strided, rng);
-        var reference = Place<double>(b, Layout.Dense, rng);
+        var a = Place<double>(effective, ViewLayout.Dense, rng);
+        var fast = Place<double>(b, ViewLayout.Strided, rng);
+        var reference = Place<double>(b, ViewLayout.Dense, rng);
 
         Blas.Trsm(side, triangle, Diagonal.NonUnit, 2.0, a, fast);
         ReferenceBlas.Trsm(side, triangle, Diagonal.NonUnit, 2.0, a, reference);

@@ -7,7 +7,7 @@ using static RlsEdit.Tensors.Tests.CholeskyTestMatrices;
 
 namespace RlsEdit.Tensors.Tests;
 
-public sealed record WoodburyCase(int D, int U, double Cond, Layout LayoutC, Layout LayoutK, int Seed)
+public sealed record WoodburyCase(int D, int U, double Cond, ViewLayout LayoutC, ViewLayout LayoutK, int Seed)
 {
     public override string ToString() => $"d={D} u={U} κ={Cond:G2} C:{LayoutC} K:{LayoutK} seed={Seed}";
 }
@@ -69,9 +69,9 @@ public class WoodburyTests
     {
         var rng = new Random(11);
         var (c, k, _) = Problem(70, 10, 50, rng);
-        var stepwise = Place<double>(c, Layout.Dense, rng);
-        var batch = Place<double>(c, Layout.Dense, rng);
-        var kView = Place<double>(k, Layout.Dense, rng);
+        var stepwise = Place<double>(c, ViewLayout.Dense, rng);
+        var batch = Place<double>(c, ViewLayout.Dense, rng);
+        var kView = Place<double>(k, ViewLayout.Dense, rng);
         var gain1 = new Matrix<double>(70, 1);
         for (int r = 0; r < 10; r++) Woodbury.UpdateInPlace(stepwise, kView.RowRange(r, 1), gain1.View);
         Woodbury.UpdateInPlace(batch, kView, new Matrix<double>(70, 10).View);
