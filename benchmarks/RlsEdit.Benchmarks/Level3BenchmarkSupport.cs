@@ -18,7 +18,8 @@ public sealed class Level3BenchmarkConfig : ManualConfig
     public Level3BenchmarkConfig()
     {
         AddFilter(new SimpleFilter(c => OpenBlas.IsAvailable || !c.Descriptor.WorkloadMethod.Name.StartsWith("OpenBlas", StringComparison.Ordinal)));
-        AddColumn(new GflopsColumn());
+        AddColumn(StatisticColumn.Min);
+        AddColumn(new GflopsColumn(fromBest: false), new GflopsColumn(fromBest: true));
     }
 }
 
@@ -29,17 +30,20 @@ public interface IFlopCount
     double Flops(string method, IReadOnlyDictionary<string, object> parameters);
 }
 
-/// <summary>GFLOP/s from the mean time and the benchmark class's <see cref="IFlopCount"/>.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>
+/// GFLOP/s from the mean (or, <c>fromBest</c>, the fastest) iteration time and the benchmark class's <see cref="IFlopCount"/>.
+/// On the shared build machine the best iteration is the closer estimate of what the code can do.
+/// </summary>
+public sealed class GflopsColumn(bool fromBest) : IColumn
 {
-    public string Id => nameof(GflopsColumn);
-    public string ColumnName => "GFLOP/s";
+    public string Id => nameof(GflopsColumn) + (fromBest ? "Best" : "Mean");
+    public string ColumnName => fromBest ? "GFLOP/s best" : "GFLOP/s";
     public bool AlwaysShow => true;
     public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
+    public int PriorityInCategory => fromBest ? 1 : 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Floating-point operations per second (10^9), from the mean";
+    public string Legend => fromBest ? "GFLOP/s of the fastest iteration" : "GFLOP/s of the mean iteration";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
@@ -47,7 +51,8 @@ public sealed class GflopsColumn : IColumn
         if (report?.ResultStatistics is not { } stats) return "NA";
         if (Activator.CreateInstance(benchmarkCase.Descriptor.Type) is not IFlopCount counter) return "-";
         var parameters = benchmarkCase.Parameters.Items.ToDictionary(p => p.Name, p => p.Value);
-        return (counter.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name, parameters) / stats.Mean).ToString("F1", CultureInfo.InvariantCulture); // flop/ns = GFLOP/s
+        double nanoseconds = fromBest ? stats.Min : stats.Mean;
+        return (counter.Flops(benchmarkCase.Descriptor.WorkloadMethod.Name, parameters) / nanoseconds).ToString("F1", CultureInfo.InvariantCulture); // flop/ns = GFLOP/s
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
