@@ -9,7 +9,7 @@ namespace RlsEdit.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    /// <summary>The problem for one thread: operands already pinned, C given by pointer and strides.</summary>
+    /// <summary>A problem, or one thread's slab of it: operands already pinned, C given by pointer and strides.</summary>
     private readonly struct Problem<T>(Operand<T> a, Operand<T> b, T* c, nint rowStrideC, nint colStrideC,
         int m, int n, int k, T alpha, T beta, bool lowerOnly, int diagonal) where T : unmanaged
     {
