@@ -71,7 +71,7 @@ public class CholeskyTests
         int blockSize = 1 + c.Seed % 40;
         var rng = new Random(c.Seed);
         var (a, _) = Spd(c.N, c.Cond, rng);
-        var view = PlaceLowerOnly<double>(a, c.Layout, rng);
+        var view = PlaceLowerOnly<double>(a, c.ViewLayout, rng);
         var rounded = SymmetricFromLower(ToDouble(view));
         Cholesky.FactorBlocked(view, blockSize);
         var l = Lower(ToDouble(view));
