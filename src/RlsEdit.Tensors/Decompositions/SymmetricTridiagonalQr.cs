@@ -76,7 +76,20 @@ internal static class SymmetricTridiagonalQr
     private static void RotateRows<T>(Matrix<T> m, int k, T c, T s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> a = m.Data.AsSpan(k * m.Cols, m.Cols), b = m.Data.AsSpan((k + 1) * m.Cols, m.Cols);
-        for (int j = 0; j < a.Length; j++)
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vc = new Vector<T>(c);
+            var vs = new Vector<T>(s);
+            for (; j + Vector<T>.Count <= a.Length; j += Vector<T>.Count)
+            {
+                var aj = new Vector<T>(a[j..]);
+                var bj = new Vector<T>(b[j..]);
+                (vc * aj + vs * bj).CopyTo(a[j..]);
+                (vc * bj - vs * aj).CopyTo(b[j..]);
+            }
+        }
+        for (; j < a.Length; j++)
         {
             T aj = a[j], bj = b[j];
             a[j] = c * aj + s * bj;
