@@ -82,9 +82,23 @@ public class SpectralEstimatesTests
         Assert.Throws<ShapeMismatchException>(() => SpectralEstimates.LambdaMax(new Matrix<double>(0, 0).View));
         Assert.Throws<ShapeMismatchException>(() => SpectralEstimates.LambdaMax(new Matrix<double>(2, 3).View));
         Assert.Throws<ArgumentOutOfRangeException>(() => SpectralEstimates.LambdaMax(Matrix<double>.Identity(2).View, steps: 0));
+        Assert.Equal(0.0, SpectralEstimates.LambdaMax(new Matrix<double>(3, 3).View));
+        Assert.Throws<NotPositiveDefiniteException>(() => SpectralEstimates.LambdaMin(new Matrix<double>(3, 3).View));
         var nan = Matrix<double>.Identity(3);
         nan[2, 0] = double.NaN;
         Assert.Throws<NonFiniteValueException>(() => SpectralEstimates.LambdaMax(nan.View));
+    }
+
+    [Theory]
+    [InlineData(1e-200)]
+    [InlineData(1e200)]
+    public void Extreme_scales_neither_overflow_nor_underflow(double scale)
+    {
+        var a = WithSpectrum([4, 3, 2, 1, 0.5, 0.25], new Random(13));
+        var scaled = new Matrix<double>(6, 6, a.Data.Select(x => x * scale).ToArray());
+        Assert.Equal(4.0, SpectralEstimates.LambdaMax(scaled.View) / scale, 1e-13);
+        Assert.Equal(0.25, SpectralEstimates.LambdaMin(scaled.View) / scale, 1e-13);
+        Assert.Equal(16.0, SpectralEstimates.Condition(scaled.View), 1e-11);
     }
 
     [Fact]

@@ -26,12 +26,14 @@ public static class SpectralEstimates
     /// <exception cref="NonFiniteValueException">The lower triangle holds NaN or ±Infinity.</exception>
     public static T LambdaMax<T>(MatrixView<T> aLower, int steps = DefaultSteps) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Validate(aLower, steps, "SpectralEstimates.LambdaMax");
-        var result = new Matrix<T>(1, aLower.Rows);
-        return LargestRitzValue<T>(aLower.Rows, steps, (q, w) =>
+        T scale = Validate(aLower, steps, "SpectralEstimates.LambdaMax");
+        if (scale == T.Zero) return T.Zero;
+        var product = new Matrix<T>(1, aLower.Rows);
+        // Lanczos runs on A/scale so that vector norms neither overflow nor underflow.
+        return scale * LargestRitzValue<T>(aLower.Rows, steps, (q, w) =>
         {
-            Blas.Symm(Side.Right, T.One, aLower, MatrixView<T>.RowMajor(q, 1, q.Length), T.Zero, result.View);
-            result.Data.CopyTo(w, 0);
+            Blas.Symm(Side.Right, T.One, aLower, MatrixView<T>.RowMajor(q, 1, q.Length), T.Zero, product.View);
+            TensorPrimitives.Divide(product.Data, scale, w);
         });
     }
 
@@ -41,15 +43,17 @@ public static class SpectralEstimates
     /// <exception cref="NonFiniteValueException">The lower triangle holds NaN or ±Infinity.</exception>
     public static T LambdaMin<T>(MatrixView<T> spdLower, int steps = DefaultSteps) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Validate(spdLower, steps, "SpectralEstimates.LambdaMin");
+        T scale = Validate(spdLower, steps, "SpectralEstimates.LambdaMin");
+        // Factor A/scale (a zero matrix fails here as not positive definite) so A⁻¹'s Lanczos vectors stay in range.
         Matrix<T> l = spdLower.ToMatrix();
+        if (scale != T.Zero) TensorPrimitives.Divide(l.Data, scale, l.Data);
         Cholesky.FactorInPlace(l.View);
         T inverseMax = LargestRitzValue<T>(spdLower.Rows, steps, (q, w) =>
         {
             q.CopyTo(w, 0);
             Cholesky.SolveInPlace(l.View, MatrixView<T>.RowMajor(w, w.Length, 1));
         });
-        return T.One / inverseMax;
+        return scale / inverseMax;
     }
 
     /// <summary>
@@ -62,14 +66,21 @@ public static class SpectralEstimates
     public static T Condition<T>(MatrixView<T> spdLower, int steps = DefaultSteps) where T : unmanaged, IFloatingPointIeee754<T> =>
         LambdaMax(spdLower, steps) / LambdaMin(spdLower, steps);
 
-    private static void Validate<T>(MatrixView<T> a, int steps, string operation) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Checks the arguments; returns max |a_ij| over the lower triangle.</summary>
+    private static T Validate<T>(MatrixView<T> a, int steps, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Guard.Square(a, operation, "a");
         if (a.Rows == 0) throw new ShapeMismatchException(operation, "a", "a non-empty square matrix", "0×0");
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        T largest = T.Zero;
         for (int i = 0; i < a.Rows; i++)
             for (int j = 0; j <= i; j++)
-                if (!T.IsFinite(a[i, j])) throw new NonFiniteValueException(operation, "a", i, j, double.CreateTruncating(a[i, j]));
+            {
+                T x = a[i, j];
+                if (!T.IsFinite(x)) throw new NonFiniteValueException(operation, "a", i, j, double.CreateTruncating(x));
+                largest = T.Max(largest, T.Abs(x));
+            }
+        return largest;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace RlsEdit.Tensors;
 
@@ -20,6 +21,14 @@ internal static class SymmetricTridiagonalQr
     public static void Diagonalize<T>(T[] d, T[] e, Matrix<T>? vt, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = d.Length;
+        // Work at unit scale so the shift's squares cannot overflow and the absolute deflation floor is meaningful.
+        T scale = T.Zero;
+        foreach (T x in d) scale = T.Max(scale, T.Abs(x));
+        foreach (T x in e) scale = T.Max(scale, T.Abs(x));
+        if (scale == T.Zero) return;
+        TensorPrimitives.Divide(d, scale, d);
+        TensorPrimitives.Divide(e, scale, e);
+
         T eps = UnitRoundoff<T>();
         T tiny = T.CreateTruncating(typeof(T) == typeof(float) ? 1e-36 : 1e-300);
         int steps = 0, maxSteps = MaxStepsPerEigenvalue * Math.Max(1, n);
@@ -38,6 +47,7 @@ internal static class SymmetricTridiagonalQr
                 throw new ArithmeticException($"{operation}: the tridiagonal QR iteration did not converge in {maxSteps} steps (n = {n}).");
             ImplicitStep(d, e, lo, hi, vt);
         }
+        TensorPrimitives.Multiply(d, scale, d);
     }
 
     /// <summary>One implicit QR step with the Wilkinson shift on the unreduced block d[lo..hi], chasing the bulge down.</summary>
