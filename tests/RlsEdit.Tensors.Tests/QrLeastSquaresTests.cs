@@ -1,4 +1,7 @@
 using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Xunit;
 using static RlsEdit.Tensors.Tests.DecompositionTestData;
 using MnMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
@@ -53,6 +56,15 @@ public class QrLeastSquaresTests
         var b = Gaussian(m, 3, random);
         AssertLeastSquares<double>(a, b, condition);
         AssertLeastSquares<float>(a, b, condition);
+    }
+
+    [Property(MaxTest = 30)]
+    public Property Random_tall_problems_have_orthogonal_residuals(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        int n = random.Next(1, 25), m = n + random.Next(0, 30), p = random.Next(1, 4);
+        AssertLeastSquares<double>(WithCondition(m, n, 100, random), Gaussian(m, p, random), 100);
+        return true.Label($"{m}×{n}, {p} right-hand sides");
     }
 
     [Fact]

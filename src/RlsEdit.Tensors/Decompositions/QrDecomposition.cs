@@ -52,7 +52,7 @@ public sealed class QrDecomposition<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
-    /// <summary>The upper-triangular factor, min(m, n)×n (the "thin" R).</summary>
+    /// <summary>The upper-triangular factor, min(m, n)×n (the "thin" R); a new matrix on every call.</summary>
     public Matrix<T> R
     {
         get
