@@ -81,6 +81,17 @@ public class EigenTests
         for (int i = 0; i < lambda.Length; i++) Assert.Equal(expected[i], values[i], 1e-13);
     }
 
+    [Theory]
+    [InlineData(1e6)]
+    [InlineData(1e12)]
+    public void Ill_conditioned_spectra_keep_absolute_accuracy(double condition)
+    {
+        var a = WithSpectrum(GeometricSpectrum(40, condition), new Random(40));
+        AssertDecomposition(a, a.View);
+        var f = ToSingle(a);
+        AssertDecomposition(FromSingle(f), f.View);
+    }
+
     [Fact]
     public void A_diagonal_matrix_gives_its_sorted_diagonal_and_a_permutation()
     {

@@ -68,6 +68,14 @@ public class QrLeastSquaresTests
     }
 
     [Fact]
+    public void Ill_conditioned_problems_stay_within_the_perturbation_bound()
+    {
+        var random = new Random(77);
+        var a = WithCondition(80, 20, 1e7, random);
+        AssertLeastSquares<double>(a, Gaussian(80, 2, random), 1e7);
+    }
+
+    [Fact]
     public void Agrees_with_the_normal_equations_on_a_well_conditioned_problem()
     {
         var random = new Random(42);
