@@ -44,6 +44,7 @@ public class QrTests
         Assert.Equal(before.Data, a.ToMatrix().Data);
     }
 
+    // Sizes straddle the 32-column panels of the blocked factorization (one, several, and a partial last panel).
     [Theory]
     [InlineData(0, 0)]
     [InlineData(3, 0)]
@@ -54,6 +55,10 @@ public class QrTests
     [InlineData(50, 20)]
     [InlineData(121, 40)]
     [InlineData(3, 7)]
+    [InlineData(64, 64)]
+    [InlineData(70, 65)]
+    [InlineData(40, 70)]
+    [InlineData(200, 33)]
     public void Factorization_reconstructs_and_q_is_orthonormal(int m, int n)
     {
         var a = Gaussian(m, n, new Random(m * 100 + n));
