@@ -74,6 +74,18 @@ public class SpectralEstimatesTests
     }
 
     [Fact]
+    public void Strided_and_transposed_views_give_the_same_estimates()
+    {
+        var a = WithSpectrum([9, 4, 3, 2, 1.5, 1, 0.75], new Random(21));
+        var big = new Matrix<double>(12, 12);
+        var block = big.View.Slice(2, 3, 7, 7);
+        a.View.CopyTo(block);
+        Assert.Equal(9.0, SpectralEstimates.LambdaMax(block), 1e-13);
+        Assert.Equal(9.0, SpectralEstimates.LambdaMax(block.Transposed), 1e-13);
+        Assert.Equal(0.75, SpectralEstimates.LambdaMin(block.Transposed), 1e-13);
+    }
+
+    [Fact]
     public void Bad_input_is_rejected_with_typed_errors()
     {
         var indefinite = WithSpectrum([2, 1, -0.5], new Random(2));

@@ -28,12 +28,11 @@ public static class SpectralEstimates
     {
         T scale = Validate(aLower, steps, "SpectralEstimates.LambdaMax");
         if (scale == T.Zero) return T.Zero;
-        var product = new Matrix<T>(1, aLower.Rows);
         // Lanczos runs on A/scale so that vector norms neither overflow nor underflow.
         return scale * LargestRitzValue<T>(aLower.Rows, steps, (q, w) =>
         {
-            Blas.Symm(Side.Right, T.One, aLower, MatrixView<T>.RowMajor(q, 1, q.Length), T.Zero, product.View);
-            TensorPrimitives.Divide(product.Data, scale, w);
+            LowerTriangleVectorOps.SymmetricMultiply(aLower, q, w);
+            TensorPrimitives.Divide(w, scale, w);
         });
     }
 
@@ -51,7 +50,7 @@ public static class SpectralEstimates
         T inverseMax = LargestRitzValue<T>(spdLower.Rows, steps, (q, w) =>
         {
             q.CopyTo(w, 0);
-            Cholesky.SolveInPlace(l.View, MatrixView<T>.RowMajor(w, w.Length, 1));
+            LowerTriangleVectorOps.CholeskySolve(l, w);
         });
         return scale / inverseMax;
     }
