@@ -62,7 +62,7 @@ public sealed class QrDecomposition<T> where T : unmanaged, IFloatingPointIeee75
         for (int j = j0; j < j0 + width; j++)
         {
             Span<T> v = work.Data.AsSpan(j * m + j, m - j);
-            (betas[j], diagonal[j]) = SymmetricEigen.MakeReflector(v);
+            (betas[j], diagonal[j]) = Householder.MakeReflector(v);
             if (betas[j] == T.Zero) continue;
             for (int c = j + 1; c < j0 + width; c++)
             {
@@ -183,7 +183,7 @@ public sealed class QrDecomposition<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>max(m, n)·ε, with ε = 2u the machine epsilon.</summary>
-    private T DefaultRankTolerance => T.CreateTruncating(2 * Math.Max(Rows, Cols)) * SymmetricTridiagonalQr.UnitRoundoff<T>();
+    private T DefaultRankTolerance => T.CreateTruncating(2 * Math.Max(Rows, Cols)) * Precision.UnitRoundoff<T>();
 
     private void CheckFullRank(T relativeTolerance, string operation)
     {

@@ -89,7 +89,7 @@ public static class SpectralEstimates
     private static T LargestRitzValue<T>(int n, int steps, Action<T[], T[]> apply) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = Math.Min(steps, n);
-        T u = SymmetricTridiagonalQr.UnitRoundoff<T>();
+        T u = Precision.UnitRoundoff<T>();
         var basis = new List<T[]>(k);
         var alpha = new List<T>(k);
         var beta = new List<T>(k);

@@ -29,7 +29,7 @@ internal static class SymmetricTridiagonalQr
         TensorPrimitives.Divide(d, scale, d);
         TensorPrimitives.Divide(e, scale, e);
 
-        T eps = UnitRoundoff<T>();
+        T eps = Precision.UnitRoundoff<T>();
         T tiny = T.CreateTruncating(typeof(T) == typeof(float) ? 1e-36 : 1e-300);
         int steps = 0, maxSteps = MaxStepsPerEigenvalue * Math.Max(1, n);
         int hi = n - 1;
@@ -106,8 +106,4 @@ internal static class SymmetricTridiagonalQr
             b[j] = c * bj - s * aj;
         }
     }
-
-    /// <summary>u = ε/2: 2⁻²⁴ for float, 2⁻⁵³ for double.</summary>
-    internal static T UnitRoundoff<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(typeof(T) == typeof(float) ? 5.9604644775390625E-08 : 1.1102230246251565E-16);
 }
