@@ -106,7 +106,7 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
         if (options.TrackBounds) _bounds = new DeviationBoundTracker(ToDouble(w0), hyper, anchor is null ? null : AnchorToDouble(anchor));
     }
 
-    /// <summary>Restores an editor from saved state; takes ownership of the matrices.</summary>
+    /// <summary>Restores an editor from saved state (see <see cref="State.EditorStateFile"/>); takes ownership of the matrices.</summary>
     internal RlsEditor(Matrix<T> weight, Matrix<T>? covariance, NormalEquations<T>? normal, RlsHyperParameters hyper, RlsEditorOptions options, int stepCount)
     {
         _weight = weight;
