@@ -10,30 +10,34 @@ public sealed class EditorStateFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (RlsEditor<double> Editor, List<(Matrix<double> K, Matrix<double> V)> Remaining) Run(EditMode mode, bool track)
+    private static (RlsEditor<double> Editor, List<(Matrix<double> K, Matrix<double> V)> Remaining) Run(EditMode mode, bool track,
+        CovarianceForm form = CovarianceForm.Inverse)
     {
         var rng = new Random(17);
         var w0 = TestData.Gaussian(rng, 7, 3);
         var anchor = Anchor<double>.FromKeys(TestData.Gaussian(rng, 5, 7).View, TestData.Gaussian(rng, 5, 3).View);
-        var editor = new RlsEditor<double>(w0.View, new RlsHyperParameters(0.3, 2), anchor, new RlsEditorOptions { Mode = mode, TrackInformation = track });
+        var editor = new RlsEditor<double>(w0.View, new RlsHyperParameters(0.3, 2), anchor, new RlsEditorOptions { Mode = mode, TrackInformation = track, Form = form });
         var batches = Enumerable.Range(0, 8).Select(i => (TestData.Gaussian(rng, 1 + i % 3, 7), TestData.Gaussian(rng, 1 + i % 3, 3))).ToList();
         foreach (var (k, v) in batches.Take(4)) editor.Step(k.View, v.View);
         return (editor, batches.Skip(4).ToList());
     }
 
     [Theory]
-    [InlineData(EditMode.Recursive, false)]
-    [InlineData(EditMode.Recursive, true)]
-    [InlineData(EditMode.Reset, false)]
-    [InlineData(EditMode.Recompute, false)]
-    public void Saved_editor_resumes_exactly_where_it_stopped(EditMode mode, bool track)
+    [InlineData(EditMode.Recursive, false, CovarianceForm.Inverse)]
+    [InlineData(EditMode.Recursive, true, CovarianceForm.Inverse)]
+    [InlineData(EditMode.Reset, false, CovarianceForm.Inverse)]
+    [InlineData(EditMode.Recompute, false, CovarianceForm.Inverse)]
+    [InlineData(EditMode.Recursive, false, CovarianceForm.CholeskyFactor)]
+    [InlineData(EditMode.Reset, true, CovarianceForm.CholeskyFactor)]
+    public void Saved_editor_resumes_exactly_where_it_stopped(EditMode mode, bool track, CovarianceForm form)
     {
-        var (editor, rest) = Run(mode, track);
+        var (editor, rest) = Run(mode, track, form);
         string path = Path.Combine(_dir, "state.npz");
         EditorStateFile.Save(path, editor);
         var loaded = EditorStateFile.Load<double>(path);
         Assert.Equal(editor.StepCount, loaded.StepCount);
         Assert.Equal(editor.Mode, loaded.Mode);
+        Assert.Equal(editor.Options.Form, loaded.Options.Form);
         Assert.Equal(editor.Hyper, loaded.Hyper);
         Assert.Equal(editor.Weight.Data, loaded.Weight.Data);
         foreach (var (k, v) in rest)

@@ -9,8 +9,10 @@ namespace RlsEdit.State;
 /// <summary>
 /// Saves and restores an <see cref="RlsEditor{T}"/> as a NumPy <c>.npz</c> archive, written atomically (temporary file,
 /// then rename). Entries: <c>W</c> [d_k, d_v]; <c>C</c> [d_k, d_k] (C_t, or C₀ in reset mode; absent in recompute mode);
+/// or <c>L</c> [d_k, d_k], the lower Cholesky factor of H, for <see cref="CovarianceForm.CholeskyFactor"/>;
 /// <c>H</c> [d_k, d_k] and <c>B</c> [d_k, d_v] when the editor keeps the normal equations; scalars <c>step</c> (int64),
-/// <c>alpha</c>, <c>beta</c> (float64), <c>mode</c> (int64: 0 recursive, 1 reset, 2 recompute), <c>refactor_every</c> (int64),
+/// <c>alpha</c>, <c>beta</c> (float64), <c>mode</c> (int64: 0 recursive, 1 reset, 2 recompute), <c>form</c> (int64: 0 inverse,
+/// 1 Cholesky factor), <c>refactor_every</c> (int64),
 /// <c>format_version</c> (int64, 1); and <c>checksum</c>, int64[4] holding the SHA-256 of every other entry's name, dtype,
 /// shape and bytes, in name order.
 /// </summary>
@@ -32,10 +34,20 @@ public static class EditorStateFile
             ("alpha", NpyArray.FromDoubles([editor.Hyper.Alpha])),
             ("beta", NpyArray.FromDoubles([editor.Hyper.Beta])),
             ("mode", NpyArray.FromInt64([(long)editor.Mode])),
+            ("form", NpyArray.FromInt64([(long)editor.Options.Form])),
             ("refactor_every", NpyArray.FromInt64([editor.Options.RefactorEvery])),
             ("format_version", NpyArray.FromInt64([FormatVersion])),
         };
-        if (editor.CovarianceStorage is not null) entries.Add(("C", NpyArray.FromMatrix(editor.Covariance().View)));
+        if (editor.CovarianceStorage is { } stored)
+        {
+            if (editor.Options.Form == CovarianceForm.CholeskyFactor)
+            {
+                var l = new Matrix<T>(stored.Rows, stored.Cols);
+                SymmetricStorage.CopyLower(stored.View, l.View);
+                entries.Add(("L", NpyArray.FromMatrix(l.View)));
+            }
+            else entries.Add(("C", NpyArray.FromMatrix(editor.Covariance().View)));
+        }
         if (editor.Normal is { } normal)
         {
             var h = normal.Information.Clone();
@@ -83,9 +95,12 @@ public static class EditorStateFile
         long step = Scalar(Get("step"), path, "step");
         if (step is < 0 or > int.MaxValue) throw new InvalidDataException($"state file '{path}': step {step} is out of range.");
         var hyper = new RlsHyperParameters(Get("alpha").ToDoubleArray()[0], Get("beta").ToDoubleArray()[0]);
-        var options = new RlsEditorOptions { Mode = mode, RefactorEvery = (int)Scalar(Get("refactor_every"), path, "refactor_every"), TrackInformation = arrays.ContainsKey("H") };
+        long formCode = Scalar(Get("form"), path, "form");
+        if (formCode is < 0 or > 1) throw new InvalidDataException($"state file '{path}': form {formCode} is not 0 or 1.");
+        var form = (CovarianceForm)formCode;
+        var options = new RlsEditorOptions { Mode = mode, Form = form, RefactorEvery = (int)Scalar(Get("refactor_every"), path, "refactor_every"), TrackInformation = arrays.ContainsKey("H") };
 
-        Matrix<T>? c = mode == EditMode.Recompute ? null : ReadMatrix("C", dk, dk);
+        Matrix<T>? c = mode == EditMode.Recompute ? null : ReadMatrix(form == CovarianceForm.CholeskyFactor ? "L" : "C", dk, dk);
         NormalEquations<T>? normal = null;
         if (arrays.ContainsKey("H") || mode == EditMode.Recompute)
             normal = new NormalEquations<T>(ReadMatrix("H", dk, dk), ReadMatrix("B", dk, dv));
