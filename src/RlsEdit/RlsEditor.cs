@@ -18,6 +18,8 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
     private const string Op = "RlsEditor.Step";
 
     private readonly Matrix<T> _weight;
+    // ΔW of the last step; kept so a step allocates O(d_k·u + u·d_v), not a fresh d_k×d_v block (which would land on the LOH).
+    private readonly Matrix<T> _delta;
     // Recursive: C_t (or L_t with H_t = L_tL_tᵀ). Reset: C₀ (or L₀). Recompute: unused (null). Lower triangle only.
     private readonly Matrix<T>? _covariance;
     // Reset: the copy of C₀ that each step updates, so C₀ itself survives. Recompute: the Cholesky factor of H_t.
@@ -86,6 +88,7 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
                 $"RlsEditor: H₀ = αI + βK₀ᵀK₀ is not positive definite with α = {hyper.Alpha}, β = {hyper.Beta}: {k0} does not have rank d_k = {dk}. Give α > 0.", nameof(anchor), e);
         }
         _weight = new Matrix<T>(dk, w0.Cols);
+        _delta = new Matrix<T>(dk, w0.Cols);
         if (anchor?.Values is null) w0.CopyTo(_weight.View);
         else
         {
@@ -110,6 +113,7 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
     internal RlsEditor(Matrix<T> weight, Matrix<T>? covariance, NormalEquations<T>? normal, RlsHyperParameters hyper, RlsEditorOptions options, int stepCount)
     {
         _weight = weight;
+        _delta = new Matrix<T>(weight.Rows, weight.Cols);
         _covariance = covariance;
         _normal = normal;
         Hyper = hyper;
@@ -145,7 +149,8 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
         var clock = Stopwatch.StartNew();
 
         var innovation = StepMeasurements.Innovation(keys, values, _weight.View);   // E = V − K·W_{t−1}   u×d_v
-        var delta = new Matrix<T>(KeyDim, ValueDim);
+        var delta = _delta;
+        delta.View.Fill(T.Zero);
         if (u > 0)
         {
             if (Mode == EditMode.Recompute)

@@ -58,7 +58,7 @@ internal static class RlsCommand
 
         var data = KeyValueStreamFile<T>.Load(a.Stream);
         var hyper = new RlsHyperParameters(a.Alpha, a.Beta);
-        var editor = new RlsEditor<T>(data.W0.View, hyper, data.Anchor, new RlsEditorOptions { Mode = a.Mode, TrackInformation = a.Verify });
+        var editor = new RlsEditor<T>(data.W0.View, hyper, data.Anchor, new RlsEditorOptions { Mode = a.Mode, TrackInformation = a.Verify && a.Mode != EditMode.Reset });
         var steps = new JsonArray();
         double totalMs = 0;
         var times = new List<double>(data.Sizes.Length);
