@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RlsEdit.Notebooks.Tests;
+
+public sealed class NotebookTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Notebooks => new(RepositoryLayout.NotebookPaths.Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_and_its_claim_holds(string notebook)
+    {
+        Assert.True(NotebookClaims.ByNotebook.TryGetValue(notebook, out var checkClaim),
+            $"{notebook} has no entry in NotebookClaims: every notebook needs a checked claim.");
+        var started = DateTime.UtcNow.AddSeconds(-1);
+        using var run = await NotebookRunner.RunAsync(Path.Combine(RepositoryLayout.NotebooksFolder, notebook), output.WriteLine);
+
+        checkClaim(run);
+        AssertFigureWritten(run, started);
+    }
+
+    [Fact]
+    public void Every_claim_has_its_notebook() =>
+        Assert.Equal(NotebookClaims.ByNotebook.Keys.Order(StringComparer.Ordinal),
+            RepositoryLayout.NotebookPaths.Select(Path.GetFileName));
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_is_committed_without_outputs(string notebook)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.NotebooksFolder, notebook)));
+        int index = 0;
+        foreach (var cell in json.RootElement.GetProperty("cells").EnumerateArray())
+        {
+            if (cell.GetProperty("cell_type").GetString() == "code")
+            {
+                Assert.True(cell.GetProperty("outputs").GetArrayLength() == 0, $"{notebook}, cell {index}: clear its outputs before committing.");
+                Assert.True(cell.GetProperty("execution_count").ValueKind == JsonValueKind.Null, $"{notebook}, cell {index}: execution_count must be null.");
+            }
+            index++;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_loads_the_library_from_the_documented_folder(string notebook)
+    {
+        var firstCode = NotebookRunner.Parse(Path.Combine(RepositoryLayout.NotebooksFolder, notebook))
+            .Elements.First(e => e.KernelName == "csharp").Contents;
+        Assert.Contains($"#r \"{RepositoryLayout.NotebookLibraryFolder}RlsEdit.Tensors.dll\"", firstCode);
+        Assert.Contains($"#r \"{RepositoryLayout.NotebookLibraryFolder}ScottPlot.dll\"", firstCode);
+    }
+
+    [Fact]
+    public void ScottPlot_renders_text()
+    {
+        // A SkiaSharp newer than ScottPlot's pin silently draws no text at all; then the default font is empty.
+        Assert.False(string.IsNullOrEmpty(ScottPlot.Fonts.Default));
+    }
+
+    private static void AssertFigureWritten(NotebookRun run, DateTime started)
+    {
+        string path = run.Get<string>("figurePath");
+        Assert.Equal(Path.Combine(RepositoryLayout.NotebooksFolder, "figures"), Path.GetDirectoryName(path));
+        Assert.True(File.Exists(path), $"{run.Name}: figure {path} was not written.");
+        Assert.True(File.GetLastWriteTimeUtc(path) >= started, $"{run.Name}: figure {path} is stale.");
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]), $"{run.Name}: {path} is not a PNG.");
+        Assert.True(bytes.Length > 10_000, $"{run.Name}: {path} is only {bytes.Length} bytes; an empty plot?");
+    }
+}
