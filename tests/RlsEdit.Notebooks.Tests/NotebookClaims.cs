@@ -23,5 +23,13 @@ internal static class NotebookClaims
             Assert.InRange(rlsVsTruth[^1], 0.0, 0.1);
             Assert.True(run.Get<bool>("threeWaysAgree"));
         },
+        ["02-woodbury-and-cholesky.ipynb"] = run =>
+        {
+            // Timings are shown, never asserted; the claim is that the O(d²) update is the same computation.
+            Assert.True(run.Get<int[]>("sizes").Length >= 4);
+            Assert.InRange(run.Get<double>("maxDisagreement"), 0.0, 1e-9);
+            Assert.InRange(run.Get<double>("maxInverseError"), 0.0, 1e-9);
+            Assert.True(run.Get<bool>("sameComputation"));
+        },
     };
 }
