@@ -31,5 +31,45 @@ internal static class NotebookClaims
             Assert.InRange(run.Get<double>("maxInverseError"), 0.0, 1e-9);
             Assert.True(run.Get<bool>("sameComputation"));
         },
+        ["03-soft-constraints.ipynb"] = run =>
+        {
+            // For min f + βg, g(W_β) is non-increasing and f(W_β) non-decreasing in β: the trade-off, exactly.
+            var anchorMisfit = run.Get<List<double>>("anchorMisfit");
+            var rest = run.Get<List<double>>("restOfObjective");
+            Assert.True(anchorMisfit.Count >= 10);
+            for (int i = 1; i < anchorMisfit.Count; i++)
+            {
+                Assert.True(anchorMisfit[i] <= anchorMisfit[i - 1] * (1 + 1e-9), $"anchor misfit rose at sweep point {i}");
+                Assert.True(rest[i] >= rest[i - 1] * (1 - 1e-9), $"edit misfit + α-term fell at sweep point {i}");
+            }
+            // Preservation is actually bought: the anchor misfit drops by orders of magnitude over the sweep.
+            Assert.True(anchorMisfit[^1] < 1e-4 * anchorMisfit[0], $"anchor misfit only fell from {anchorMisfit[0]} to {anchorMisfit[^1]}");
+            // β → ∞ is null-space editing, approached like 1/β (≥ 100× closer over the last two decades).
+            var distance = run.Get<List<double>>("distanceToNullSpace");
+            Assert.InRange(distance[^1], 0.0, 1e-4);
+            Assert.True(distance[^5] > 30 * distance[^1], $"distance to the null-space edit: {distance[^5]} two decades earlier, {distance[^1]} at the end");
+            Assert.True(run.Get<bool>("tradeOffMonotone"));
+            run.AssertFigureWritten("sweepFigurePath");
+        },
+        ["04-theory.ipynb"] = run =>
+        {
+            var checks = run.Get<List<RlsEdit.Theory.BoundCheck>>("boundChecks");
+            int steps = run.Get<int>("boundSteps");
+            foreach (string bound in new[] { "B1", "B1-anchor", "B2", "B3" })
+                Assert.Equal(steps, checks.Count(c => c.Name == bound));
+            Assert.All(checks, c => Assert.True(c.Value <= c.Bound * (1 + 1e-9), $"{c.Name}: {c.Value} > {c.Bound}"));
+            // The library's B1 against √(E_t/α) accumulated in the notebook: the same sums, so rounding only.
+            Assert.InRange(run.Get<double>("b1Disagreement"), 0.0, 1e-10);
+            run.AssertFigureWritten("boundsFigurePath");
+
+            // Each regime converges to its own limit (statistical rate t^(-1/2): 10..20000 rows is ≥ 40× closer in
+            // expectation; ask for 10×), and the limits are distinct, so R1 does not approach R2's limit.
+            var r1 = run.Get<List<double>>("r1ToR1Limit");
+            var r2 = run.Get<List<double>>("r2ToR2Limit");
+            var r1ToR2 = run.Get<List<double>>("r1ToR2Limit");
+            Assert.True(r1[^1] < r1[0] / 10, $"R1: {r1[0]} → {r1[^1]}");
+            Assert.True(r2[^1] < r2[0] / 10, $"R2: {r2[0]} → {r2[^1]}");
+            Assert.True(r1ToR2[^1] > 10 * r1[^1], $"R1 ends {r1ToR2[^1]} from R2's limit and {r1[^1]} from its own");
+        },
     };
 }

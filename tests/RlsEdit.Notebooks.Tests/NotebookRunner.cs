@@ -30,6 +30,7 @@ internal static class NotebookRunner
                 k.AddAssemblyReferences(references.SelectMany(r => r.AssemblyPaths));
                 return Task.CompletedTask;
             }, false);
+        var started = DateTime.UtcNow.AddSeconds(-1);   // file times are coarser than the clock
         string previousDirectory = Environment.CurrentDirectory;
         Environment.CurrentDirectory = RepositoryLayout.NotebooksFolder;
         try
@@ -44,12 +45,14 @@ internal static class NotebookRunner
                 string code = cell.Contents.Replace(
                     '"' + RepositoryLayout.NotebookLibraryFolder, '"' + AppContext.BaseDirectory, StringComparison.Ordinal);
                 using var timeout = new CancellationTokenSource(CellTimeout);
+                long cellStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 var result = await kernel.SendAsync(new SubmitCode(code), timeout.Token);
+                log?.Invoke($"[{name} cell {i}: {System.Diagnostics.Stopwatch.GetElapsedTime(cellStart).TotalSeconds:F2} s]");
                 string? error = Describe(result, log);
                 if (error is not null)
                     throw new NotebookCellFailedException(name, i, cell.Contents, error);
             }
-            return new NotebookRun(name, kernel);
+            return new NotebookRun(name, kernel, started);
         }
         catch
         {
@@ -99,7 +102,7 @@ internal static class NotebookRunner
 }
 
 /// <summary>A notebook that ran to the end; its kernel still holds every variable the cells defined.</summary>
-internal sealed class NotebookRun(string name, CSharpKernel kernel) : IDisposable
+internal sealed class NotebookRun(string name, CSharpKernel kernel, DateTime started) : IDisposable
 {
     public string Name { get; } = name;
 
@@ -108,6 +111,19 @@ internal sealed class NotebookRun(string name, CSharpKernel kernel) : IDisposabl
         kernel.TryGetValue(variable, out T value)
             ? value
             : throw new Xunit.Sdk.XunitException($"{Name} defines no variable '{variable}' of type {typeof(T).Name}.");
+
+    /// <summary>The PNG whose full path the notebook left in <paramref name="variable"/> is in notebooks/figures/ and was written by this run.</summary>
+    public void AssertFigureWritten(string variable)
+    {
+        string path = Get<string>(variable);
+        Xunit.Assert.Equal(Path.Combine(RepositoryLayout.NotebooksFolder, "figures"), Path.GetDirectoryName(path));
+        Xunit.Assert.True(File.Exists(path), $"{Name}: figure {path} was not written.");
+        Xunit.Assert.True(File.GetLastWriteTimeUtc(path) >= started, $"{Name}: figure {path} is stale (not written by this run).");
+        var bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        Xunit.Assert.True(bytes.AsSpan().StartsWith(signature), $"{Name}: {path} is not a PNG.");
+        Xunit.Assert.True(bytes.Length > 10_000, $"{Name}: {path} is only {bytes.Length} bytes; an empty plot?");
+    }
 
     public void Dispose() => kernel.Dispose();
 }
