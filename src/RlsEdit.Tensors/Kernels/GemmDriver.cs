@@ -1,0 +1,151 @@
+using System.Numerics;
+
+namespace RlsEdit.Tensors.Kernels;
+
+/// <summary>
+/// BLIS-style level-3 driver: C ← α·op(A)·op(B) + β·C over packed, cache-blocked panels and a generated micro-kernel.
+/// Loops (outer to inner): jc over NC columns, pc over KC (pack B), ic over MC rows (pack A), jr over NR, ir over MR.
+/// A "lower" call stores only elements with column ≤ row + diagonal, which is how SYRK touches only its triangle.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>The problem for one thread: operands already pinned, C given by pointer and strides.</summary>
+    private readonly struct Problem<T>(Operand<T> a, Operand<T> b, T* c, nint rowStrideC, nint colStrideC,
+        int m, int n, int k, T alpha, T beta, bool lowerOnly, int diagonal) where T : unmanaged
+    {
+        public readonly Operand<T> A = a, B = b;
+        public readonly T* C = c;
+        public readonly nint RowStrideC = rowStrideC, ColStrideC = colStrideC;
+        public readonly int M = m, N = n, K = k;
+        public readonly T Alpha = alpha, Beta = beta;
+        public readonly bool LowerOnly = lowerOnly;
+        public readonly int Diagonal = diagonal;
+
+        /// <summary>Rows [r0, r1) of C (and of A), with the B columns a lower-only call can reach.</summary>
+        public Problem<T> RowBlock(int r0, int r1)
+        {
+            int cols = LowerOnly ? Math.Clamp(r1 + Diagonal, 0, N) : N;
+            return new(A.Offset(r0, 0), B, C + r0 * RowStrideC, RowStrideC, ColStrideC, r1 - r0, cols, K, Alpha, Beta, LowerOnly, Diagonal + r0);
+        }
+
+        /// <summary>Columns [c0, c1) of C (and of B).</summary>
+        public Problem<T> ColumnBlock(int c0, int c1) =>
+            new(A, B.Offset(0, c0), C + c0 * ColStrideC, RowStrideC, ColStrideC, M, c1 - c0, K, Alpha, Beta, LowerOnly, Diagonal - c0);
+    }
+
+    /// <summary>
+    /// C ← α·A·B + β·C for m×k <paramref name="a"/>, k×n <paramref name="b"/> (either may be <see cref="Operand{T}.SymmetricLower"/>);
+    /// with <paramref name="lowerOnly"/>, only elements (i, j) with j ≤ i + <paramref name="diagonal"/> are computed and stored.
+    /// Requires m, n, k ≥ 1.
+    /// </summary>
+    public static void Run<T>(Operand<T> a, Operand<T> b, T* c, nint rowStrideC, nint colStrideC, int m, int n, int k,
+        T alpha, T beta, bool lowerOnly, int diagonal, GemmOptions<T> options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The micro-kernel's fast store wants unit column stride; a transposed C gets it from Cᵀ = Bᵀ·Aᵀ.
+        if (!lowerOnly && colStrideC != 1 && rowStrideC == 1)
+        {
+            Run(b.Transposed, a.Transposed, c, colStrideC, rowStrideC, n, m, k, alpha, beta, false, 0, options);
+            return;
+        }
+        var problem = new Problem<T>(a, b, c, rowStrideC, colStrideC, m, n, k, alpha, beta, lowerOnly, diagonal);
+        double flops = 2.0 * m * n * k * (lowerOnly ? 0.5 : 1.0);
+        int threads = flops < options.ParallelFromFlops ? 1 : options.Threads;
+        if (threads <= 1)
+        {
+            Serial(problem, options);
+            return;
+        }
+
+        var blocks = lowerOnly ? TriangleRowSplit(m, threads, options.Kernels.Mr)
+            : n >= m ? EvenSplit(n, threads, options.Kernels.Nr) : EvenSplit(m, threads, options.Kernels.Mr);
+        bool byColumns = !lowerOnly && n >= m;
+        Parallel.For(0, blocks.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            if (blocks[t + 1] <= blocks[t]) return;
+            var part = byColumns ? problem.ColumnBlock(blocks[t], blocks[t + 1]) : problem.RowBlock(blocks[t], blocks[t + 1]);
+            if (part.M > 0 && part.N > 0) Serial(part, options);
+        });
+    }
+
+    /// <summary>Boundaries of <paramref name="parts"/> near-equal ranges of [0, <paramref name="length"/>), cut at multiples of <paramref name="quantum"/>.</summary>
+    private static int[] EvenSplit(int length, int parts, int quantum)
+    {
+        var bounds = new int[parts + 1];
+        for (int t = 1; t < parts; t++)
+            bounds[t] = Math.Min(length, (int)Math.Round((double)length * t / parts / quantum) * quantum);
+        bounds[parts] = length;
+        return bounds;
+    }
+
+    /// <summary>Row boundaries giving each part the same area of a lower triangle: row r has ~r elements, so cut at n·√(t/T).</summary>
+    private static int[] TriangleRowSplit(int rows, int parts, int quantum)
+    {
+        var bounds = new int[parts + 1];
+        for (int t = 1; t < parts; t++)
+            bounds[t] = Math.Min(rows, (int)Math.Round(rows * Math.Sqrt((double)t / parts) / quantum) * quantum);
+        bounds[parts] = rows;
+        return bounds;
+    }
+
+    private static void Serial<T>(in Problem<T> p, GemmOptions<T> options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = options.Kernels;
+        int mr = kernel.Mr, nr = kernel.Nr;
+        int mcMax = Math.Min(options.Mc, RoundUp(p.M, mr)), kcMax = Math.Min(options.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
+        T* packedA = PackBuffer<T>.ForA(RoundUp(mcMax, mr) * kcMax);
+        T* packedB = PackBuffer<T>.ForB(RoundUp(ncMax, nr) * kcMax);
+        int lastRow = p.M - 1;
+
+        for (int jc = 0; jc < p.N; jc += options.Nc)
+        {
+            int nc = Math.Min(options.Nc, p.N - jc);
+            if (p.LowerOnly && lastRow + p.Diagonal < jc) break; // every later column block lies above the diagonal
+            for (int pc = 0; pc < p.K; pc += options.Kc)
+            {
+                int kc = Math.Min(options.Kc, p.K - pc);
+                T beta = pc == 0 ? p.Beta : T.One;
+                Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
+                for (int ic = 0; ic < p.M; ic += options.Mc)
+                {
+                    int mc = Math.Min(options.Mc, p.M - ic);
+                    if (p.LowerOnly && ic + mc - 1 + p.Diagonal < jc) continue;
+                    Packing.PackA(p.A, ic, pc, mc, kc, mr, packedA);
+                    MacroKernel(p, kernel, packedA, packedB, ic, jc, mc, nc, kc, beta);
+                }
+            }
+        }
+    }
+
+    private static void MacroKernel<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* packedA, T* packedB,
+        int ic, int jc, int mc, int nc, int kc, T beta) where T : unmanaged
+    {
+        int mr = kernel.Mr, nr = kernel.Nr;
+        bool unitColumns = p.ColStrideC == 1;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int n = Math.Min(nr, nc - jr);
+            T* b = packedB + jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int m = Math.Min(mr, mc - ir);
+                T* a = packedA + ir * kc;
+                int i0 = ic + ir, j0 = jc + jr;
+                T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
+                if (p.LowerOnly)
+                {
+                    int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
+                    if (m - 1 + diagonal < 0) continue;
+                    if (diagonal < n - 1)
+                    {
+                        kernel.Lower(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, diagonal, p.Alpha, beta);
+                        continue;
+                    }
+                }
+                if (m == mr && n == nr && unitColumns) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
+                else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int quantum) => (value + quantum - 1) / quantum * quantum;
+}
