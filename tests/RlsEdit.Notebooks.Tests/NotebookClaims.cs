@@ -30,6 +30,12 @@ internal static class NotebookClaims
             Assert.InRange(run.Get<double>("maxDisagreement"), 0.0, 1e-9);
             Assert.InRange(run.Get<double>("maxInverseError"), 0.0, 1e-9);
             Assert.True(run.Get<bool>("sameComputation"));
+            // H = KᵀK (rank 6 of 10) pushed 1e-12 below singular: refused without jitter, rescued by a small δ.
+            Assert.True(run.Get<bool>("plainCholeskyFailed"), "plain Cholesky accepted an indefinite H");
+            Assert.True(run.Get<bool>("noJitterPolicyFailed"), "a policy without jitter accepted an indefinite H");
+            Assert.InRange(run.Get<double>("relativeJitter"), 1e-7, 1e-3);
+            Assert.InRange(run.Get<double>("jitteredFit"), 0.0, 1e-3);
+            Assert.True(run.Get<bool>("jitterRescued"));
         },
         ["03-soft-constraints.ipynb"] = run =>
         {
