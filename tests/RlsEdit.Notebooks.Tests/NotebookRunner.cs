@@ -1,4 +1,4 @@
-using System.Text;
+using System.Diagnostics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -45,9 +45,9 @@ internal static class NotebookRunner
                 string code = cell.Contents.Replace(
                     '"' + RepositoryLayout.NotebookLibraryFolder, '"' + AppContext.BaseDirectory, StringComparison.Ordinal);
                 using var timeout = new CancellationTokenSource(CellTimeout);
-                long cellStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                long cellStart = Stopwatch.GetTimestamp();
                 var result = await kernel.SendAsync(new SubmitCode(code), timeout.Token);
-                log?.Invoke($"[{name} cell {i}: {System.Diagnostics.Stopwatch.GetElapsedTime(cellStart).TotalSeconds:F2} s]");
+                log?.Invoke($"[{name} cell {i}: {Stopwatch.GetElapsedTime(cellStart).TotalSeconds:F2} s]");
                 string? error = Describe(result, log);
                 if (error is not null)
                     throw new NotebookCellFailedException(name, i, cell.Contents, error);
