@@ -39,6 +39,13 @@ public sealed class NormalEquations<T> where T : unmanaged, IFloatingPointIeee75
         for (int i = 0; i < dk; i++) Information[i, i] += alpha;
     }
 
+    /// <summary>Takes ownership of a saved H (lower triangle read) and B.</summary>
+    internal NormalEquations(Matrix<T> information, Matrix<T> rightHandSide)
+    {
+        Information = information;
+        RightHandSide = rightHandSide;
+    }
+
     /// <summary>d_k.</summary>
     public int KeyDim => Information.Rows;
 

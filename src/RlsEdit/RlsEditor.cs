@@ -18,7 +18,9 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
     private const string Op = "RlsEditor.Step";
 
     private readonly Matrix<T> _weight;
-    // Recursive: C_t. Reset: C₀. Recompute: unused (null). Lower triangle only.
+    // ΔW of the last step; kept so a step allocates O(d_k·u + u·d_v), not a fresh d_k×d_v block (which would land on the LOH).
+    private readonly Matrix<T> _delta;
+    // Recursive: C_t (or L_t with H_t = L_tL_tᵀ). Reset: C₀ (or L₀). Recompute: unused (null). Lower triangle only.
     private readonly Matrix<T>? _covariance;
     // Reset: the copy of C₀ that each step updates, so C₀ itself survives. Recompute: the Cholesky factor of H_t.
     private readonly Matrix<T>? _workspace;
@@ -86,6 +88,7 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
                 $"RlsEditor: H₀ = αI + βK₀ᵀK₀ is not positive definite with α = {hyper.Alpha}, β = {hyper.Beta}: {k0} does not have rank d_k = {dk}. Give α > 0.", nameof(anchor), e);
         }
         _weight = new Matrix<T>(dk, w0.Cols);
+        _delta = new Matrix<T>(dk, w0.Cols);
         if (anchor?.Values is null) w0.CopyTo(_weight.View);
         else
         {
@@ -99,17 +102,18 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
             _workspace = new Matrix<T>(dk, dk);
         else
         {
-            Cholesky.InvertInPlace(c0.View);
+            if (options.Form == CovarianceForm.Inverse) Cholesky.InvertInPlace(c0.View);
             _covariance = c0;
             if (options.Mode == EditMode.Reset) _workspace = new Matrix<T>(dk, dk);
         }
         if (options.TrackBounds) _bounds = new DeviationBoundTracker(ToDouble(w0), hyper, anchor is null ? null : AnchorToDouble(anchor));
     }
 
-    /// <summary>Restores an editor from saved state; takes ownership of the matrices.</summary>
+    /// <summary>Restores an editor from saved state (see <see cref="State.EditorStateFile"/>); takes ownership of the matrices.</summary>
     internal RlsEditor(Matrix<T> weight, Matrix<T>? covariance, NormalEquations<T>? normal, RlsHyperParameters hyper, RlsEditorOptions options, int stepCount)
     {
         _weight = weight;
+        _delta = new Matrix<T>(weight.Rows, weight.Cols);
         _covariance = covariance;
         _normal = normal;
         Hyper = hyper;
@@ -126,12 +130,15 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
     {
         if (_covariance is null) return _normal!.Inverse();
         var c = _covariance.Clone();
+        if (IsFactored) Cholesky.InvertInPlace(c.View);
         SymmetricStorage.MirrorLowerToUpper(c.View);
         return c;
     }
 
-    /// <summary>The stored lower triangle of C (no copy), or null in <see cref="EditMode.Recompute"/>.</summary>
+    /// <summary>The stored lower triangle of C, or of the Cholesky factor of H (no copy); null in <see cref="EditMode.Recompute"/>.</summary>
     internal Matrix<T>? CovarianceStorage => _covariance;
+
+    private bool IsFactored => Options.Form == CovarianceForm.CholeskyFactor && Mode != EditMode.Recompute;
 
     /// <inheritdoc />
     public EditStepReport Step(MatrixView<T> keys, MatrixView<T> values)
@@ -142,7 +149,8 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
         var clock = Stopwatch.StartNew();
 
         var innovation = StepMeasurements.Innovation(keys, values, _weight.View);   // E = V − K·W_{t−1}   u×d_v
-        var delta = new Matrix<T>(KeyDim, ValueDim);
+        var delta = _delta;
+        delta.View.Fill(T.Zero);
         if (u > 0)
         {
             if (Mode == EditMode.Recompute)
@@ -162,7 +170,13 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
                     c = _workspace;
                 }
                 var gain = new Matrix<T>(KeyDim, u);
-                Woodbury.UpdateInPlace(c.View, keys, gain.View);                    // C ← C − F S⁻¹Fᵀ, gain = F S⁻¹   d_k×u
+                if (IsFactored)
+                {
+                    CholeskyRankUpdate.AddRowsInPlace(c.View, keys);                // L Lᵀ ← L Lᵀ + KᵀK
+                    keys.Transposed.CopyTo(gain.View);
+                    Cholesky.SolveInPlace(c.View, gain.View);                       // gain = H_t⁻¹Kᵀ = C_tKᵀ          d_k×u
+                }
+                else Woodbury.UpdateInPlace(c.View, keys, gain.View);               // C ← C − F S⁻¹Fᵀ, gain = F S⁻¹   d_k×u
                 Blas.Gemm(T.One, gain.View, innovation.View, T.Zero, delta.View);   // ΔW = F S⁻¹ E                    d_k×d_v
                 _normal?.Add(keys, values);
             }
@@ -190,17 +204,18 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
         if (Mode != EditMode.Recursive || _normal is null)
             throw new InvalidOperationException("RlsEditor.Refactor: needs EditMode.Recursive with TrackInformation (H_t is not kept otherwise).");
         _normal.Factor(_covariance!.View);
-        Cholesky.InvertInPlace(_covariance.View);
+        if (!IsFactored) Cholesky.InvertInPlace(_covariance.View);
     }
 
     /// <summary>
     /// Cheap checks of C_t over a long stream: a power-iteration estimate of λ_min(H_t) = 1/λ_max(C_t), min diag(C_t)
-    /// (must stay > 0), and — when H_t is tracked — the inverse error ‖H_t C_t − I‖_F / √d_k (O(d_k³)).
+    /// (must stay > 0), and — when H_t is tracked — the inverse error ‖H_t C_t − I‖_F / √d_k (O(d_k³)). With
+    /// <see cref="CovarianceForm.CholeskyFactor"/> C_t is first formed from the factor (O(d_k³)).
     /// </summary>
     public NumericalHealth CheckHealth(int powerIterations = 50)
     {
         if (_covariance is null) return new NumericalHealth(double.NaN, double.NaN, null);
-        var c = _covariance;
+        var c = IsFactored ? Covariance() : _covariance;
         double lambdaMaxC = SpectralBounds.LargestEigenvalueEstimate(c.View, powerIterations);
         double minDiag = double.PositiveInfinity;
         for (int i = 0; i < KeyDim; i++) minDiag = Math.Min(minDiag, double.CreateTruncating(c[i, i]));

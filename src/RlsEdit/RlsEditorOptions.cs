@@ -7,6 +7,12 @@ public sealed record RlsEditorOptions
     public EditMode Mode { get; init; } = EditMode.Recursive;
 
     /// <summary>
+    /// Whether C_t = H_t⁻¹ or the Cholesky factor of H_t is stored (<see cref="CovarianceForm.Inverse"/> by default); ignored in
+    /// <see cref="EditMode.Recompute"/>.
+    /// </summary>
+    public CovarianceForm Form { get; init; } = CovarianceForm.Inverse;
+
+    /// <summary>
     /// Keep H_t and B_t beside C_t (O(d_k²) more memory, O(d_k²u) more work per step) so that
     /// <see cref="RlsEditor{T}.Refactor"/> and the inverse-error check of <see cref="RlsEditor{T}.CheckHealth"/> are available.
     /// Always on in <see cref="EditMode.Recompute"/>.

@@ -17,13 +17,20 @@ public class RlsEditorPropertyTests
     {
         var p = c.Build();
         var editor = new RlsEditor<double>(p.W0.View, p.Hyper, p.Anchor);
+        var factored = new RlsEditor<double>(p.W0.View, p.Hyper, p.Anchor, new RlsEditorOptions { Form = CovarianceForm.CholeskyFactor });
         for (int t = 1; t <= p.Batches.Count; t++)
         {
             editor.Step(p.Batches[t - 1].K.View, p.Batches[t - 1].V.View);
+            factored.Step(p.Batches[t - 1].K.View, p.Batches[t - 1].V.View);
             var expected = TestData.StackedLeastSquares(p, t);
+            double tolerance = Tolerance(TestData.Information(p, t));
             double err = TestData.RelativeError(TestData.ToMathNet(editor.Weight), expected);
-            Assert.True(err <= Tolerance(TestData.Information(p, t)), $"step {t}: relative error {err:E3} ({c})");
+            Assert.True(err <= tolerance, $"step {t}: relative error {err:E3} ({c})");
+            double errFactored = TestData.RelativeError(TestData.ToMathNet(factored.Weight), expected);
+            Assert.True(errFactored <= tolerance, $"step {t}: Cholesky-factor form, relative error {errFactored:E3} ({c})");
         }
+        var h = TestData.Information(p, p.Batches.Count);
+        Assert.True(TestData.RelativeError(TestData.ToMathNet(factored.Covariance()), h.Inverse()) <= Tolerance(h));
     }
 
     [Property(Arbitrary = [typeof(StreamArbitraries)], MaxTest = 60)]
@@ -69,7 +76,8 @@ public class RlsEditorPropertyTests
     public void Reset_mode_applies_the_memit_formula_with_the_anchor_information_each_batch(StreamCase c)
     {
         var p = c.Build();
-        var editor = new RlsEditor<double>(p.W0.View, p.Hyper, p.Anchor, new RlsEditorOptions { Mode = EditMode.Reset });
+        var form = c.Seed % 2 == 0 ? CovarianceForm.Inverse : CovarianceForm.CholeskyFactor;
+        var editor = new RlsEditor<double>(p.W0.View, p.Hyper, p.Anchor, new RlsEditorOptions { Mode = EditMode.Reset, Form = form });
         var h0 = TestData.Information(p, 0);
         var w = TestData.ToMathNet(editor.Weight);
         foreach (var (k, v) in p.Batches)
