@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("rlsedit — lifelong editing of language models with soft recursive least squares, on a CPU.");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(WorldCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
