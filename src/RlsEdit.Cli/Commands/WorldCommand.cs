@@ -109,15 +109,17 @@ internal static class WorldCommand
     private static Command Eval()
     {
         var model = new Option<string>("--model") { Description = "Model folder written by world train.", Required = true };
-        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under training and held-out phrasings.") { model };
+        var write = new Option<bool>("--write") { Description = "Also record the result as eval.json in the model folder." };
+        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under held-out and training phrasings.") { model, write };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             string dir = r.GetValue(model)!;
             var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(dir, WorldFile.FileName)));
-            var tokenizer = WorldTokenizer.Build(world);
-            var m = ModelFolder.Load<float>(dir);
-            AnsiConsole.MarkupLine($"held-out phrasings: [bold]{FactEvaluator.Accuracy(m, tokenizer, FactEvaluator.HeldOutPrompts(world)):P2}[/]");
-            AnsiConsole.MarkupLine($"training phrasings: [bold]{FactEvaluator.Accuracy(m, tokenizer, FactEvaluator.TrainingPrompts(world)):P2}[/]");
+            var report = FactAccuracyReport.Measure(ModelFolder.Load<float>(dir), world, WorldTokenizer.Build(world));
+            AnsiConsole.MarkupLine($"held-out phrasings, all {report.HeldOutPrompts} prompts: [bold]{report.HeldOutAccuracy:P2}[/]");
+            AnsiConsole.MarkupLine($"held-out phrasings, every {report.SubsetStride}th ({report.HeldOutSubsetPrompts} prompts): [bold]{report.HeldOutSubsetAccuracy:P2}[/]");
+            AnsiConsole.MarkupLine($"training phrasings: [bold]{report.TrainingPhrasingAccuracy:P2}[/]");
+            if (r.GetValue(write)) report.Save(Path.Combine(dir, FactAccuracyReport.FileName));
             return 0;
         }));
         return cmd;
