@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(RlsCommand.Create());
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(WorldCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
