@@ -150,6 +150,10 @@ public sealed record EditHyperParameters
         foreach (int l in Layers)
             if (l < 0 || l >= layerCount)
                 throw new EditInputException("hparams: layers", $"layer indices in [0, {layerCount}) (the model has {layerCount} blocks)", $"{l} in [{string.Join(", ", Layers)}]");
+        // v*'s δ sits at the subject's last token; it reaches the prediction at the prompt's end only through the attention of later blocks.
+        if (FactToken == "subject_last" && Layers[^1] >= layerCount - 1)
+            throw new EditInputException("hparams: layers", $"a last edited layer below the model's last block {layerCount - 1} (v* at the subject token needs a later block to reach the prediction)",
+                $"[{string.Join(", ", Layers)}]");
     }
 
     /// <summary>The reference-format JSON of these values (what a run records next to its results).</summary>

@@ -4,7 +4,12 @@ using Xunit;
 
 namespace RlsEdit.Editing.Tests;
 
-/// <summary>A tiny GPT-2 trained for a few hundred steps on a small fact world, shared by the end-to-end tests.</summary>
+/// <summary>
+/// A tiny GPT-2 trained for 120 steps on a small fact world, shared by the end-to-end tests. It is too weak to route the
+/// subject to the prediction through attention (v* at the subject token barely moves its output), so the tests edit at
+/// the prompt's last token (<c>fact_token = last</c>) and check that edits take and general ability survives; the
+/// neighbourhood-preservation claims are measured on the shipped tiny-world model (docs/results.md).
+/// </summary>
 public sealed class TinyWorldModel : IDisposable
 {
     public static readonly WorldOptions SmallWorld = new() { Countries = 4, CitiesPerCountry = 2, Continents = 2, People = 16, Companies = 4, Holdings = 2 };
@@ -14,13 +19,14 @@ public sealed class TinyWorldModel : IDisposable
         Directory = Path.Combine(Path.GetTempPath(), $"rlsedit-editing-tests-{Guid.NewGuid():N}");
         var options = new TrainingOptions
         {
-            Seed = 3, Steps = 300, BatchSize = 16, Layers = 2, Width = 48, Heads = 2, Context = 32,
+            Seed = 3, Steps = 120, BatchSize = 16, Layers = 3, Width = 32, Heads = 2, Context = 32,
             WarmupSteps = 20, LearningRate = 1e-2, CheckpointEvery = 0, World = SmallWorld,
         };
         var trainer = new WorldTrainer(options);
         trainer.Train(ModelDirectory);
         World = trainer.World;
-        Cases = EditSetGenerator.Generate(World, 12, seed: 7);
+        // One case per relation: with keys read at the prompt's last token, two cases of one relation share a key.
+        Cases = EditSetGenerator.Generate(World, 80, seed: 7).DistinctBy(c => c.RequestedRewrite.RelationId).Take(12).ToList();
         HeldOut = EditSetGenerator.HeldOut(World, Cases, seed: 7, factCount: 40, textCount: 10);
         var corpus = new WorldCorpus(World, 11);
         CorpusTexts = Enumerable.Range(0, 300).Select(i => corpus.Document(i)).ToArray();
@@ -35,7 +41,7 @@ public sealed class TinyWorldModel : IDisposable
 
     public static EditHyperParameters HyperParameters => new()
     {
-        Layers = [0, 1], VNumGradSteps = 25, VLr = 0.5, Mom2UpdateWeight = 50, Mom2NSamples = 300, KlFactor = 0.0625,
+        Layers = [0, 1], FactToken = "last", VNumGradSteps = 25, VLr = 0.5, ClampNormFactor = 4, Mom2UpdateWeight = 10, Mom2NSamples = 300,
     };
 
     public string NewRunDirectory() => Path.Combine(Directory, $"run-{Guid.NewGuid():N}");
