@@ -15,6 +15,8 @@ public static class Program
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(WorldCommand.Create());
+        root.Subcommands.Add(EditCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
