@@ -1,0 +1,71 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace RlsEdit.Onnx;
+
+/// <summary>Creates ONNX Runtime sessions on the requested device.</summary>
+public static class OnnxSessions
+{
+    private static readonly Lazy<string?> CudaProblem = new(ProbeCuda);
+
+    /// <summary>
+    /// Whether the CUDA execution provider can be appended in this process (the provider library, its CUDA 13
+    /// dependencies and a driver load). <paramref name="reason"/> says why not.
+    /// </summary>
+    public static bool IsCudaAvailable(out string reason)
+    {
+        reason = CudaProblem.Value ?? "";
+        return CudaProblem.Value is null;
+    }
+
+    /// <summary>
+    /// A session on <paramref name="model"/> (serialized ModelProto). <see cref="OnnxDevice.Auto"/> falls back to CPU
+    /// and reports that once through <paramref name="log"/>.
+    /// </summary>
+    /// <returns>The session and the device it really runs on.</returns>
+    /// <exception cref="OnnxModelException">The device is <see cref="OnnxDevice.Cuda"/> and CUDA is unavailable, or ONNX Runtime rejects the model.</exception>
+    public static (InferenceSession Session, OnnxDevice Device) Create(byte[] model, OnnxDevice device, Action<string>? log = null, string sourceName = "model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var used = device;
+        if (device != OnnxDevice.Cpu)
+        {
+            if (IsCudaAvailable(out string reason)) used = OnnxDevice.Cuda;
+            else if (device == OnnxDevice.Cuda)
+                throw new OnnxModelException(sourceName, "cannot run on CUDA", "a loadable CUDA execution provider (CUDA 13 libraries, an NVIDIA GPU)", reason);
+            else
+            {
+                used = OnnxDevice.Cpu;
+                log?.Invoke($"ONNX Runtime: CUDA unavailable ({reason}); running on CPU.");
+            }
+        }
+        var options = new SessionOptions();
+        try
+        {
+            if (used == OnnxDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
+            return (new InferenceSession(model, options), used);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException(sourceName, "ONNX Runtime rejected the model", "a model ONNX Runtime can load", e.Message, e);
+        }
+        finally
+        {
+            options.Dispose();
+        }
+    }
+
+    private static string? ProbeCuda()
+    {
+        try
+        {
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(0);
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            string first = e.Message.Split('\n')[0].Trim();
+            return first.Length > 200 ? first[..200] + "…" : first;
+        }
+    }
+}
