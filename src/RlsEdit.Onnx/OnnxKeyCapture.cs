@@ -98,7 +98,7 @@ public sealed class OnnxKeyCapture : IDisposable
                 values.Add(OrtValue.CreateTensorValueFromMemory(pos, shape));
             }
             using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, names, values, _outputNames);
+            using var outputs = RunSession(runOptions, names, values);
             int rows = batch * length;
             var logits = ToRows(outputs[0], rows, _logitsOutput);
             var keys = new Dictionary<int, Matrix<float>>();
@@ -113,6 +113,18 @@ public sealed class OnnxKeyCapture : IDisposable
         finally
         {
             foreach (var v in values) v.Dispose();
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(RunOptions options, List<string> names, List<OrtValue> values)
+    {
+        try
+        {
+            return _session.Run(options, names, values, _outputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException("OnnxKeyCapture.Run", "ONNX Runtime failed on the input", "token ids in the model's vocabulary and context", e.Message, e);
         }
     }
 

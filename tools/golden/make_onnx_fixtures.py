@@ -12,7 +12,8 @@ names):
 Each folder gets the Hugging Face layout (config.json + model.safetensors, for the managed runtime), model.onnx
 (torch.onnx.export, opset 17, constant folding on, dynamic batch and sequence axes) and expected.npz with
 ids [B, T], logits [B, T, V] and, per layer L, keys_L [B, T, F] and values_L [B, T, D] from the same module
-run in float64 on the float32-rounded weights.
+run in float64 on the float32-rounded weights. rome-style-stats.npz is a ROME/MEMIT statistics file for the
+importer, made from the keys in rome-style-keys.npy.
 """
 import math
 import os
@@ -236,6 +237,18 @@ def main(root):
            "mlp_bias": False}
     ids = torch.tensor([[1, 7, 79, 33, 33, 12, 0, 5], [2, 3, 4, 5, 6, 7, 8, 9]])
     build(root, "llama-tiny", cfg, LlamaForCausalLM(cfg), llama_params(cfg, gen, qkv_bias=False), ids)
+    rome_style_stats(root)
+
+
+def rome_style_stats(root):
+    """A ROME/MEMIT runningstats file (np.savez of CombinedStat's state dict, unicode 'constructor' entries included)."""
+    rng = np.random.default_rng(7)
+    keys = rng.standard_normal((23, 6)).astype(np.float32)
+    mom2 = keys.T.astype(np.float64) @ keys.astype(np.float64)
+    np.savez(os.path.join(root, "rome-style-stats.npz"), **{
+        "mom2.constructor": np.array("util.runningstats.SecondMoment()"), "mom2.count": np.array(23),
+        "mom2.mom2": mom2.astype(np.float32), "constructor": np.array("util.runningstats.CombinedStat(mom2=...)")})
+    np.save(os.path.join(root, "rome-style-keys.npy"), keys)
 
 
 if __name__ == "__main__":
