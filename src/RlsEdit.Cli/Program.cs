@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("rlsedit — lifelong editing of language models with soft recursive least squares, on a CPU.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(OnnxCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -4,7 +4,7 @@ namespace RlsEdit.Onnx;
 /// An ONNX model could not be used: the file is not a valid ModelProto, or the graph lacks what an operation
 /// looked for (an MLP down-projection, an editable weight initializer, a token-id input).
 /// </summary>
-public sealed class OnnxModelException : Exception
+public sealed class OnnxModelException : IOException
 {
     /// <summary>The file or graph the problem was found in.</summary>
     public string ModelSource { get; }

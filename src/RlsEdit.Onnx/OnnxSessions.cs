@@ -38,7 +38,8 @@ public static class OnnxSessions
                 log?.Invoke($"ONNX Runtime: CUDA unavailable ({reason}); running on CPU.");
             }
         }
-        var options = new SessionOptions();
+        // Failures surface as typed exceptions carrying ORT's message; the native logger would print them a second time.
+        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         try
         {
             if (used == OnnxDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
@@ -56,6 +57,10 @@ public static class OnnxSessions
 
     private static string? ProbeCuda()
     {
+        // The native logger would print the loader's failure as an error; the caller reports it once instead.
+        var env = OrtEnv.Instance();
+        var level = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             using var options = new SessionOptions();
@@ -64,8 +69,12 @@ public static class OnnxSessions
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            string first = e.Message.Split('\n')[0].Trim();
-            return first.Length > 200 ? first[..200] + "…" : first;
+            string message = string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            return $"{message} — the CUDA provider needs CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13), cuDNN and an NVIDIA driver";
+        }
+        finally
+        {
+            env.EnvLogLevel = level;
         }
     }
 }
