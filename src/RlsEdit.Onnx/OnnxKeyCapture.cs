@@ -24,6 +24,7 @@ public sealed class OnnxKeyCapture : IDisposable
     private readonly string? _positionInput;
     private readonly string _logitsOutput;
     private readonly string[] _outputNames;
+    private readonly string[] _keyNames;
 
     /// <summary>The captured layers' down-projections.</summary>
     public IReadOnlyList<DownProjection> Projections { get; }
@@ -36,6 +37,7 @@ public sealed class OnnxKeyCapture : IDisposable
         _session = session; Device = device; Projections = projections;
         _idsInput = ids; _maskInput = mask; _positionInput = positions; _logitsOutput = logits;
         _outputNames = [logits, .. projections.SelectMany(p => new[] { p.KeyName, p.ValueName })];
+        _keyNames = projections.Select(p => p.KeyName).ToArray();
     }
 
     /// <summary>Opens the .onnx file at <paramref name="path"/> capturing <paramref name="layers"/> (all layers when null).</summary>
@@ -74,7 +76,31 @@ public sealed class OnnxKeyCapture : IDisposable
 
     /// <summary>Runs <paramref name="batch"/> sequences of <paramref name="length"/> tokens each (<paramref name="ids"/> row-major, no padding).</summary>
     /// <exception cref="ArgumentException"><paramref name="ids"/> does not hold batch·length ids.</exception>
-    public OnnxCapturePass Run(ReadOnlySpan<int> ids, int batch, int length)
+    public OnnxCapturePass Run(ReadOnlySpan<int> ids, int batch, int length) => Execute(ids, batch, length, _outputNames, outputs =>
+    {
+        int rows = batch * length;
+        var logits = ToRows(outputs[0], rows, _logitsOutput);
+        var keys = new Dictionary<int, Matrix<float>>();
+        var vals = new Dictionary<int, Matrix<float>>();
+        for (int i = 0; i < Projections.Count; i++)
+        {
+            keys[Projections[i].Layer] = ToRows(outputs[1 + 2 * i], rows, Projections[i].KeyName);
+            vals[Projections[i].Layer] = ToRows(outputs[2 + 2 * i], rows, Projections[i].ValueName);
+        }
+        return new OnnxCapturePass(logits, keys, vals);
+    });
+
+    /// <summary>
+    /// Only the keys [B·T, F] by layer: ONNX Runtime then runs just the nodes they depend on (no later layers, no LM head),
+    /// which is what statistics need.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="ids"/> does not hold batch·length ids.</exception>
+    public IReadOnlyDictionary<int, Matrix<float>> RunKeys(ReadOnlySpan<int> ids, int batch, int length) =>
+        Execute(ids, batch, length, _keyNames, outputs =>
+            (IReadOnlyDictionary<int, Matrix<float>>)Projections.Select((p, i) => (p.Layer, Keys: ToRows(outputs[i], batch * length, p.KeyName)))
+                .ToDictionary(x => x.Layer, x => x.Keys));
+
+    private T Execute<T>(ReadOnlySpan<int> ids, int batch, int length, string[] outputNames, Func<IDisposableReadOnlyCollection<OrtValue>, T> read)
     {
         if (batch <= 0 || length <= 0 || ids.Length != batch * length)
             throw new ArgumentException($"OnnxKeyCapture.Run: expected {batch}×{length} token ids, got {ids.Length}.", nameof(ids));
@@ -98,17 +124,8 @@ public sealed class OnnxKeyCapture : IDisposable
                 values.Add(OrtValue.CreateTensorValueFromMemory(pos, shape));
             }
             using var runOptions = new RunOptions();
-            using var outputs = RunSession(runOptions, names, values);
-            int rows = batch * length;
-            var logits = ToRows(outputs[0], rows, _logitsOutput);
-            var keys = new Dictionary<int, Matrix<float>>();
-            var vals = new Dictionary<int, Matrix<float>>();
-            for (int i = 0; i < Projections.Count; i++)
-            {
-                keys[Projections[i].Layer] = ToRows(outputs[1 + 2 * i], rows, Projections[i].KeyName);
-                vals[Projections[i].Layer] = ToRows(outputs[2 + 2 * i], rows, Projections[i].ValueName);
-            }
-            return new OnnxCapturePass(logits, keys, vals);
+            using var outputs = RunSession(runOptions, names, values, outputNames);
+            return read(outputs);
         }
         finally
         {
@@ -116,11 +133,11 @@ public sealed class OnnxKeyCapture : IDisposable
         }
     }
 
-    private IDisposableReadOnlyCollection<OrtValue> RunSession(RunOptions options, List<string> names, List<OrtValue> values)
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(RunOptions options, List<string> names, List<OrtValue> values, string[] outputNames)
     {
         try
         {
-            return _session.Run(options, names, values, _outputNames);
+            return _session.Run(options, names, values, outputNames);
         }
         catch (OnnxRuntimeException e)
         {

@@ -82,6 +82,17 @@ public class CaptureTests
     }
 
     [Fact]
+    public void Keys_only_runs_give_the_same_keys_as_full_runs()
+    {
+        var f = Fixture.Llama;
+        using var capture = OnnxKeyCapture.Open(f.OnnxPath, [0, 1], OnnxDevice.Cpu);
+        var full = capture.Run(f.Ids, f.Batch, f.Length);
+        var keys = capture.RunKeys(f.Ids, f.Batch, f.Length);
+        Assert.Equal(full.Keys[0].Data, keys[0].Data);
+        Assert.Equal(full.Keys[1].Data, keys[1].Data);
+    }
+
+    [Fact]
     public void Wrong_id_count_is_rejected()
     {
         using var capture = OnnxKeyCapture.Open(Fixture.Gpt2.OnnxPath, [0], OnnxDevice.Cpu);

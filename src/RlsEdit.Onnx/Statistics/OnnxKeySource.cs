@@ -33,7 +33,7 @@ public sealed class OnnxKeySource : IKeySource, IDisposable
     /// <inheritdoc />
     public int KeyWidth(int layer) => _capture.Projections.First(p => p.Layer == layer).InFeatures;
     /// <inheritdoc />
-    public IReadOnlyDictionary<int, Matrix<float>> Keys(int[] ids, int batch, int length) => _capture.Run(ids, batch, length).Keys;
+    public IReadOnlyDictionary<int, Matrix<float>> Keys(int[] ids, int batch, int length) => _capture.RunKeys(ids, batch, length);
     /// <inheritdoc />
     public void Dispose() => _capture.Dispose();
 }
