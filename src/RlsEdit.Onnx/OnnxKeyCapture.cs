@@ -70,7 +70,11 @@ public sealed class OnnxKeyCapture : IDisposable
 
         var extended = model.Clone();
         OnnxGraph.ExposeOutputs(extended, chosen.SelectMany(p => new[] { p.KeyName, p.ValueName }));
-        var (session, used) = OnnxSessions.Create(extended.ToByteArray(), device, log, sourceName);
+        string? dataDirectory = null;
+        if (graph.Initializer.Any(t => t.DataLocation == TensorProto.Types.DataLocation.External))
+            dataDirectory = File.Exists(sourceName) ? Path.GetDirectoryName(Path.GetFullPath(sourceName))
+                : throw new OnnxModelException(sourceName, "external data without a folder", "the .onnx file path (OnnxKeyCapture.Open) so external data files can be found", "a model with external initializers given in memory");
+        var (session, used) = OnnxSessions.Create(extended.ToByteArray(), device, log, sourceName, dataDirectory);
         return new OnnxKeyCapture(session, used, chosen, ids, mask, positions, logits);
     }
 

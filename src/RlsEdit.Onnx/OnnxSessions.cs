@@ -23,7 +23,16 @@ public static class OnnxSessions
     /// </summary>
     /// <returns>The session and the device it really runs on.</returns>
     /// <exception cref="OnnxModelException">The device is <see cref="OnnxDevice.Cuda"/> and CUDA is unavailable, or ONNX Runtime rejects the model.</exception>
-    public static (InferenceSession Session, OnnxDevice Device) Create(byte[] model, OnnxDevice device, Action<string>? log = null, string sourceName = "model")
+    /// <param name="model">The serialized ModelProto.</param>
+    /// <param name="device">Where to run.</param>
+    /// <param name="log">Receives the CPU fallback line of <see cref="OnnxDevice.Auto"/>.</param>
+    /// <param name="sourceName">Names the model in errors.</param>
+    /// <param name="externalDataDirectory">
+    /// For models whose initializers live in external data files: the folder those relative paths start from. The
+    /// bytes are then written to a temporary file there for the session to load, and removed once it has.
+    /// </param>
+    public static (InferenceSession Session, OnnxDevice Device) Create(byte[] model, OnnxDevice device, Action<string>? log = null, string sourceName = "model",
+        string? externalDataDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var used = device;
@@ -43,7 +52,17 @@ public static class OnnxSessions
         try
         {
             if (used == OnnxDevice.Cuda) options.AppendExecutionProvider_CUDA(0);
-            return (new InferenceSession(model, options), used);
+            if (externalDataDirectory is null) return (new InferenceSession(model, options), used);
+            string temporary = Path.Combine(externalDataDirectory, $".rlsedit-{Guid.NewGuid():N}.onnx");
+            try
+            {
+                File.WriteAllBytes(temporary, model);
+                return (new InferenceSession(temporary, options), used);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
         }
         catch (OnnxRuntimeException e)
         {
