@@ -20,8 +20,9 @@ internal sealed class Fixture
 
     public static Fixture Gpt2 { get; } = new("gpt2-tiny");
     public static Fixture Llama { get; } = new("llama-tiny");
-    public static TheoryData<string> Names => new() { "gpt2-tiny", "llama-tiny" };
-    public static Fixture Get(string name) => name == "gpt2-tiny" ? Gpt2 : Llama;
+    public static Fixture Qwen2 { get; } = new("qwen2-tiny");
+    public static TheoryData<string> Names => new() { "gpt2-tiny", "llama-tiny", "qwen2-tiny" };
+    public static Fixture Get(string name) => name switch { "gpt2-tiny" => Gpt2, "llama-tiny" => Llama, _ => Qwen2 };
 
     /// <summary>An expected [.., W] array as [N, W] rows.</summary>
     public Matrix<double> Rows(string name)

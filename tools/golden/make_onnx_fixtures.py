@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes tiny torch-exported ONNX models plus PyTorch reference outputs for tests/RlsEdit.Onnx.Tests.
+"""Writes tiny torch-exported ONNX models (GPT-2, Llama, Qwen2) plus PyTorch reference outputs for tests/RlsEdit.Onnx.Tests.
 
 Dev-only. Needs Debian's PyTorch, ONNX and NumPy (there is no `transformers` here, so the GPT-2 and Llama
 modules below are small nn.Module re-implementations whose module names follow Hugging Face's, which is what
@@ -132,9 +132,10 @@ class LlamaAttention(nn.Module):
         super().__init__()
         d, self.h, self.kvh = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
         self.hd, self.theta = d // self.h, cfg["rope_theta"]
-        self.q_proj = nn.Linear(d, self.h * self.hd, bias=False)
-        self.k_proj = nn.Linear(d, self.kvh * self.hd, bias=False)
-        self.v_proj = nn.Linear(d, self.kvh * self.hd, bias=False)
+        qkv_bias = cfg["model_type"] == "qwen2"  # Qwen2: biases on q/k/v only
+        self.q_proj = nn.Linear(d, self.h * self.hd, bias=qkv_bias)
+        self.k_proj = nn.Linear(d, self.kvh * self.hd, bias=qkv_bias)
+        self.v_proj = nn.Linear(d, self.kvh * self.hd, bias=qkv_bias)
         self.o_proj = nn.Linear(self.h * self.hd, d, bias=False)
 
     def forward(self, x):
@@ -191,14 +192,17 @@ class LlamaForCausalLM(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.model = LlamaBody(cfg)
-        self.lm_head = nn.Linear(cfg["hidden_size"], cfg["vocab_size"], bias=False)
+        self.tied = cfg["tie_word_embeddings"]
+        if not self.tied:
+            self.lm_head = nn.Linear(cfg["hidden_size"], cfg["vocab_size"], bias=False)
 
     def forward(self, input_ids, capture=None):
         capture = [] if capture is None else capture
         x = self.model.embed_tokens(input_ids)
         for layer in self.model.layers:
             x = layer(x, capture)
-        return self.lm_head(self.model.norm(x))
+        x = self.model.norm(x)
+        return x @ self.model.embed_tokens.weight.T if self.tied else self.lm_head(x)
 
 
 def build(root, name, cfg, module, params, ids):
@@ -237,6 +241,12 @@ def main(root):
            "mlp_bias": False}
     ids = torch.tensor([[1, 7, 79, 33, 33, 12, 0, 5], [2, 3, 4, 5, 6, 7, 8, 9]])
     build(root, "llama-tiny", cfg, LlamaForCausalLM(cfg), llama_params(cfg, gen, qkv_bias=False), ids)
+
+    cfg = {"model_type": "qwen2", "vocab_size": 96, "hidden_size": 48, "intermediate_size": 80, "num_hidden_layers": 2,
+           "num_attention_heads": 6, "num_key_value_heads": 2, "max_position_embeddings": 32, "rms_norm_eps": 1e-6,
+           "rope_theta": 1000000.0, "hidden_act": "silu", "tie_word_embeddings": True, "use_sliding_window": False}
+    ids = torch.tensor([[90, 3, 14, 15, 92, 65], [1, 2, 3, 4, 5, 6]])
+    build(root, "qwen2-tiny", cfg, LlamaForCausalLM(cfg), llama_params(cfg, gen, qkv_bias=True), ids)
     rome_style_stats(root)
 
 
