@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace RlsEdit.Tensors.Kernels;
 
@@ -95,9 +96,9 @@ internal static unsafe class GemmDriver
                 Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
                 var step = new PanelStep<T>(jc, nc, pc, kc, beta, packedB, mc, packedASize);
                 if (threads > 1 && blocks > 1)
-                    Parallel.For(0, blocks, parallel, block => RowBlock(p, kernel, step, block));
+                    Parallel.For(0, blocks, parallel, block => RowBlock(p, options, step, block));
                 else
-                    for (int block = 0; block < blocks; block++) RowBlock(p, kernel, step, block);
+                    for (int block = 0; block < blocks; block++) RowBlock(p, options, step, block);
             }
         }
     }
@@ -110,44 +111,54 @@ internal static unsafe class GemmDriver
         public readonly T* PackedB = packedB;
     }
 
-    private static void RowBlock<T>(in Problem<T> p, MicroKernelSet<T> kernel, in PanelStep<T> step, int block) where T : unmanaged
+    private static void RowBlock<T>(in Problem<T> p, GemmOptions<T> options, in PanelStep<T> step, int block) where T : unmanaged
     {
+        var kernel = options.Kernels;
         int ic = block * step.Mc, mc = Math.Min(step.Mc, p.M - ic);
         if (p.LowerOnly && ic + mc - 1 + p.Diagonal < step.Jc) return;
         T* packedA = PackBuffer<T>.ForA(step.PackedASize);
         Packing.PackA(p.A, ic, step.Pc, mc, step.Kc, kernel.Mr, packedA);
-        MacroKernel(p, kernel, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
+        MacroKernel(p, options, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
     }
 
-    private static void MacroKernel<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* packedA, T* packedB,
+    private static void MacroKernel<T>(in Problem<T> p, GemmOptions<T> options, T* packedA, T* packedB,
         int ic, int jc, int mc, int nc, int kc, T beta) where T : unmanaged
     {
+        var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
-        bool unitColumns = p.ColStrideC == 1;
-        for (int jr = 0; jr < nc; jr += nr)
+        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes)
         {
-            int n = Math.Min(nr, nc - jr);
-            T* b = packedB + jr * kc;
             for (int ir = 0; ir < mc; ir += mr)
+                for (int jr = 0; jr < nc; jr += nr)
+                    MicroTile(p, kernel, packedA + ir * kc, packedB + jr * kc, ic + ir, jc + jr, Math.Min(mr, mc - ir), Math.Min(nr, nc - jr), kc, beta);
+        }
+        else
+        {
+            // BLIS order: the kc×NR B sliver stays in L1 while the A slivers stream from L2.
+            for (int jr = 0; jr < nc; jr += nr)
+                for (int ir = 0; ir < mc; ir += mr)
+                    MicroTile(p, kernel, packedA + ir * kc, packedB + jr * kc, ic + ir, jc + jr, Math.Min(mr, mc - ir), Math.Min(nr, nc - jr), kc, beta);
+        }
+    }
+
+    /// <summary>One m×n (≤ MR×NR) tile of C at (<paramref name="i0"/>, <paramref name="j0"/>): full, edge or lower-triangle kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroTile<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* a, T* b, int i0, int j0, int m, int n, int kc, T beta)
+        where T : unmanaged
+    {
+        T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
+        if (p.LowerOnly)
+        {
+            int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
+            if (m - 1 + diagonal < 0) return;
+            if (diagonal < n - 1)
             {
-                int m = Math.Min(mr, mc - ir);
-                T* a = packedA + ir * kc;
-                int i0 = ic + ir, j0 = jc + jr;
-                T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
-                if (p.LowerOnly)
-                {
-                    int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
-                    if (m - 1 + diagonal < 0) continue;
-                    if (diagonal < n - 1)
-                    {
-                        kernel.Lower(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, diagonal, p.Alpha, beta);
-                        continue;
-                    }
-                }
-                if (m == mr && n == nr && unitColumns) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
-                else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
+                kernel.Lower(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, diagonal, p.Alpha, beta);
+                return;
             }
         }
+        if (m == kernel.Mr && n == kernel.Nr && p.ColStrideC == 1) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
+        else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
     }
 
     private static int RoundUp(int value, int quantum) => CeilDiv(value, quantum) * quantum;
