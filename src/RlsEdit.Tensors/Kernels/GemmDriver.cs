@@ -77,9 +77,19 @@ internal static unsafe class GemmDriver
     {
         var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
+        int kcBlock = options.Kc, mcBlock = options.Mc;
+        if (p.N <= nr && p.K > kcBlock)
+        {
+            // A C one sliver wide (e.g. S·B in the Woodbury step) leaves A as the only large operand, read once:
+            // read its rows in runs as long as an MR×kc A sliver plus the kc×NR B sliver fit in L2 (fewer passes,
+            // page walks and prefetch restarts than KC-long runs), and keep the packed A block's size by shrinking MC.
+            int longestKc = ThinPanelL2Bytes / ((mr + nr) * sizeof(T));
+            kcBlock = CeilDiv(p.K, CeilDiv(p.K, longestKc));
+            mcBlock = Math.Max(mr, (int)((long)options.Mc * options.Kc / kcBlock) / mr * mr);
+        }
         // Several blocks per thread balance the load; never more than MC rows so that a block still fits L2.
-        int mc = threads > 1 ? Math.Min(options.Mc, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : options.Mc;
-        int kcMax = Math.Min(options.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
+        int mc = threads > 1 ? Math.Min(mcBlock, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : mcBlock;
+        int kcMax = Math.Min(kcBlock, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
         int packedASize = Math.Min(mc, RoundUp(p.M, mr)) * kcMax;
         T* packedB = PackBuffer<T>.ForB(RoundUp(ncMax, nr) * kcMax);
         int blocks = CeilDiv(p.M, mc), lastRow = p.M - 1;
@@ -89,9 +99,9 @@ internal static unsafe class GemmDriver
         {
             int nc = Math.Min(options.Nc, p.N - jc);
             if (p.LowerOnly && lastRow + p.Diagonal < jc) break; // every later column block lies above the diagonal
-            for (int pc = 0; pc < p.K; pc += options.Kc)
+            for (int pc = 0; pc < p.K; pc += kcBlock)
             {
-                int kc = Math.Min(options.Kc, p.K - pc);
+                int kc = Math.Min(kcBlock, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
                 Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
                 var step = new PanelStep<T>(jc, nc, pc, kc, beta, packedB, mc, packedASize);
@@ -160,6 +170,9 @@ internal static unsafe class GemmDriver
         if (m == kernel.Mr && n == kernel.Nr && p.ColStrideC == 1) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
         else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
     }
+
+    /// <summary>L2 share (of Zen 4's 1 MiB) for the A and B slivers of a one-sliver-wide C.</summary>
+    private const int ThinPanelL2Bytes = 768 * 1024;
 
     private static int RoundUp(int value, int quantum) => CeilDiv(value, quantum) * quantum;
 
