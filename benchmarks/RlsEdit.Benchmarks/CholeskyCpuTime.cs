@@ -8,7 +8,7 @@ namespace RlsEdit.Benchmarks;
 /// time) of single-threaded runs, best of <c>reps</c>, ours and OpenBLAS interleaved in one process. Wall-clock
 /// BenchmarkDotNet numbers on a VM whose load average exceeds its core count mostly measure the neighbours.
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- cputime potrf 5 1024 2048 3072</c>
-/// (kinds: potrf, potri, trsm, woodbury; woodbury sizes are d, with u = 1, 10, 100).
+/// (kinds: potrf, blocksize, potri, trsm, woodbury; woodbury sizes are d, with u = 1, 10, 100).
 /// </summary>
 public static class CholeskyCpuTime
 {
@@ -24,9 +24,10 @@ public static class CholeskyCpuTime
             {
                 case "potrf": Potrf(n, reps); break;
                 case "potri": Potri(n, reps); break;
+                case "blocksize": BlockSizes(n, reps); break;
                 case "trsm": Trsm(n, reps); break;
                 case "woodbury": Woodbury(n, reps); break;
-                default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, potri, trsm, woodbury).");
+                default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, blocksize, potri, trsm, woodbury).");
             }
         }
     }
@@ -68,6 +69,16 @@ public static class CholeskyCpuTime
             line += $" | OpenBLAS {Column(flops, ob)} | ratio {ours / ob:F2}";
         }
         Console.WriteLine(line);
+    }
+
+    private static void BlockSizes(int n, int reps)
+    {
+        double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
+        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512 })
+        {
+            double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
+            Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
+        }
     }
 
     private static void Potri(int n, int reps)
