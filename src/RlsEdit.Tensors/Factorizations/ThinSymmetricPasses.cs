@@ -27,19 +27,88 @@ internal static class ThinSymmetricPasses
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = cLower.Rows;
+        bool vector = Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported;
         ft.Clear();
         Span<T> dots = stackalloc T[Group];
-        for (int i = 0; i < d; i++)
+        // Rows of C go in pairs where possible: each vector of K and Fᵀ loaded from cache then serves two rows.
+        for (int i = 0; i < d; i += 2)
         {
-            ReadOnlySpan<T> below = cLower.RowSpan(i).Slice(0, i);   // C[i, 0:i]
-            T diagonal = cLower[i, i];
+            bool pair = i + 1 < d;
             for (int q0 = 0; q0 < u; q0 += Group)
             {
                 int g = Math.Min(Group, u - q0);
-                DotsAndAxpys(below, k.Slice(q0 * d), ft.Slice(q0 * d), d, i, g, dots);
-                for (int q = 0; q < g; q++)
-                    ft[(q0 + q) * d + i] += dots[q] + diagonal * k[(q0 + q) * d + i];
+                if (pair && vector && g == Group)
+                {
+                    PairOfRows(cLower, k.Slice(q0 * d), ft.Slice(q0 * d), d, i);
+                    continue;
+                }
+                SingleRow(cLower, k, ft, d, i, q0, g, dots);
+                if (pair) SingleRow(cLower, k, ft, d, i + 1, q0, g, dots);
             }
+        }
+    }
+
+    /// <summary>Row i of the triangle against rows q0..q0+g−1 of K: its dot products into Fᵀ[:, i], its AXPYs into Fᵀ[:, 0:i].</summary>
+    private static void SingleRow<T>(MatrixView<T> cLower, ReadOnlySpan<T> k, Span<T> ft, int d, int i, int q0, int g, Span<T> dots)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> below = cLower.RowSpan(i).Slice(0, i);   // C[i, 0:i]
+        DotsAndAxpys(below, k.Slice(q0 * d), ft.Slice(q0 * d), d, i, g, dots);
+        T diagonal = cLower[i, i];
+        for (int q = 0; q < g; q++)
+            ft[(q0 + q) * d + i] += dots[q] + diagonal * k[(q0 + q) * d + i];
+    }
+
+    /// <summary>
+    /// Rows i and i+1 of the triangle against four rows of K (row stride d) in one sweep: C[i, 0:i] and C[i+1, 0:i]
+    /// share every load of K and Fᵀ; the coupling element C[i+1, i] and the diagonals are added at the end.
+    /// </summary>
+    private static void PairOfRows<T>(MatrixView<T> cLower, ReadOnlySpan<T> k, Span<T> ft, int d, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> ca = cLower.RowSpan(i).Slice(0, i + 1), cb = cLower.RowSpan(i + 1).Slice(0, i + 2);
+        ref T a0 = ref MemoryMarshal.GetReference(ca), b0 = ref MemoryMarshal.GetReference(cb);
+        ref T k0 = ref MemoryMarshal.GetReference(k), f0 = ref MemoryMarshal.GetReference(ft);
+        ref T k1 = ref Unsafe.Add(ref k0, d), k2 = ref Unsafe.Add(ref k0, 2 * d), k3 = ref Unsafe.Add(ref k0, 3 * d);
+        ref T f1 = ref Unsafe.Add(ref f0, d), f2 = ref Unsafe.Add(ref f0, 2 * d), f3 = ref Unsafe.Add(ref f0, 3 * d);
+        var sa0 = Vector256.Create(Unsafe.Add(ref k0, i)); var sa1 = Vector256.Create(Unsafe.Add(ref k1, i));
+        var sa2 = Vector256.Create(Unsafe.Add(ref k2, i)); var sa3 = Vector256.Create(Unsafe.Add(ref k3, i));
+        var sb0 = Vector256.Create(Unsafe.Add(ref k0, i + 1)); var sb1 = Vector256.Create(Unsafe.Add(ref k1, i + 1));
+        var sb2 = Vector256.Create(Unsafe.Add(ref k2, i + 1)); var sb3 = Vector256.Create(Unsafe.Add(ref k3, i + 1));
+        Vector256<T> da0 = Vector256<T>.Zero, da1 = da0, da2 = da0, da3 = da0, db0 = da0, db1 = da0, db2 = da0, db3 = da0;
+        int vc = Vector256<T>.Count, j = 0;
+        for (; j + vc <= i; j += vc)
+        {
+            var va = Vector256.LoadUnsafe(ref a0, (nuint)j);
+            var vb = Vector256.LoadUnsafe(ref b0, (nuint)j);
+            var kv = Vector256.LoadUnsafe(ref k0, (nuint)j);
+            da0 = MultiplyAdd(va, kv, da0); db0 = MultiplyAdd(vb, kv, db0);
+            MultiplyAdd(sb0, vb, MultiplyAdd(sa0, va, Vector256.LoadUnsafe(ref f0, (nuint)j))).StoreUnsafe(ref f0, (nuint)j);
+            kv = Vector256.LoadUnsafe(ref k1, (nuint)j);
+            da1 = MultiplyAdd(va, kv, da1); db1 = MultiplyAdd(vb, kv, db1);
+            MultiplyAdd(sb1, vb, MultiplyAdd(sa1, va, Vector256.LoadUnsafe(ref f1, (nuint)j))).StoreUnsafe(ref f1, (nuint)j);
+            kv = Vector256.LoadUnsafe(ref k2, (nuint)j);
+            da2 = MultiplyAdd(va, kv, da2); db2 = MultiplyAdd(vb, kv, db2);
+            MultiplyAdd(sb2, vb, MultiplyAdd(sa2, va, Vector256.LoadUnsafe(ref f2, (nuint)j))).StoreUnsafe(ref f2, (nuint)j);
+            kv = Vector256.LoadUnsafe(ref k3, (nuint)j);
+            da3 = MultiplyAdd(va, kv, da3); db3 = MultiplyAdd(vb, kv, db3);
+            MultiplyAdd(sb3, vb, MultiplyAdd(sa3, va, Vector256.LoadUnsafe(ref f3, (nuint)j))).StoreUnsafe(ref f3, (nuint)j);
+        }
+        Span<T> dotA = stackalloc T[] { Vector256.Sum(da0), Vector256.Sum(da1), Vector256.Sum(da2), Vector256.Sum(da3) };
+        Span<T> dotB = stackalloc T[] { Vector256.Sum(db0), Vector256.Sum(db1), Vector256.Sum(db2), Vector256.Sum(db3) };
+        for (int q = 0; q < Group; q++)
+        {
+            int row = q * d;
+            T kqi = k[row + i], kqi1 = k[row + i + 1];
+            for (int jj = j; jj < i; jj++)
+            {
+                dotA[q] += ca[jj] * k[row + jj];
+                dotB[q] += cb[jj] * k[row + jj];
+                ft[row + jj] += kqi * ca[jj] + kqi1 * cb[jj];
+            }
+            dotB[q] += cb[i] * kqi;                                  // C[i+1, i]·K[q, i]
+            ft[row + i] += dotA[q] + ca[i] * kqi + cb[i] * kqi1;     // …and its mirror C[i, i+1], plus C[i, i]
+            ft[row + i + 1] += dotB[q] + cb[i + 1] * kqi1;
         }
     }
 
@@ -104,11 +173,61 @@ internal static class ThinSymmetricPasses
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = cLower.Rows;
-        for (int i = 0; i < d; i++)
+        bool vector = Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported;
+        for (int i = 0; i < d; i += 2)
         {
-            Span<T> row = cLower.RowSpan(i).Slice(0, i + 1);
+            bool pair = i + 1 < d;
             for (int q0 = 0; q0 < u; q0 += Group)
-                SubtractOuterRows(row, gt.Slice(q0 * d), d, i, Math.Min(Group, u - q0));
+            {
+                int g = Math.Min(Group, u - q0);
+                if (pair && vector && g == Group)
+                {
+                    SubtractOuterRowsPair(cLower.RowSpan(i).Slice(0, i + 1), cLower.RowSpan(i + 1).Slice(0, i + 2), gt.Slice(q0 * d), d, i);
+                    continue;
+                }
+                SubtractOuterRows(cLower.RowSpan(i).Slice(0, i + 1), gt.Slice(q0 * d), d, i, g);
+                if (pair) SubtractOuterRows(cLower.RowSpan(i + 1).Slice(0, i + 2), gt.Slice(q0 * d), d, i + 1, g);
+            }
+        }
+    }
+
+    /// <summary>Rows i and i+1 of C against four rows of Gᵀ in one sweep; each vector of Gᵀ serves both rows.</summary>
+    private static void SubtractOuterRowsPair<T>(Span<T> rowA, Span<T> rowB, ReadOnlySpan<T> gt, int d, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T a0 = ref MemoryMarshal.GetReference(rowA), b0 = ref MemoryMarshal.GetReference(rowB);
+        ref T g0 = ref MemoryMarshal.GetReference(gt);
+        ref T g1 = ref Unsafe.Add(ref g0, d), g2 = ref Unsafe.Add(ref g0, 2 * d), g3 = ref Unsafe.Add(ref g0, 3 * d);
+        var sa0 = Vector256.Create(-Unsafe.Add(ref g0, i)); var sa1 = Vector256.Create(-Unsafe.Add(ref g1, i));
+        var sa2 = Vector256.Create(-Unsafe.Add(ref g2, i)); var sa3 = Vector256.Create(-Unsafe.Add(ref g3, i));
+        var sb0 = Vector256.Create(-Unsafe.Add(ref g0, i + 1)); var sb1 = Vector256.Create(-Unsafe.Add(ref g1, i + 1));
+        var sb2 = Vector256.Create(-Unsafe.Add(ref g2, i + 1)); var sb3 = Vector256.Create(-Unsafe.Add(ref g3, i + 1));
+        int vc = Vector256<T>.Count, n = i + 1, j = 0;
+        for (; j + vc <= n; j += vc)
+        {
+            var ra = Vector256.LoadUnsafe(ref a0, (nuint)j);
+            var rb = Vector256.LoadUnsafe(ref b0, (nuint)j);
+            var gv = Vector256.LoadUnsafe(ref g0, (nuint)j);
+            ra = MultiplyAdd(sa0, gv, ra); rb = MultiplyAdd(sb0, gv, rb);
+            gv = Vector256.LoadUnsafe(ref g1, (nuint)j);
+            ra = MultiplyAdd(sa1, gv, ra); rb = MultiplyAdd(sb1, gv, rb);
+            gv = Vector256.LoadUnsafe(ref g2, (nuint)j);
+            ra = MultiplyAdd(sa2, gv, ra); rb = MultiplyAdd(sb2, gv, rb);
+            gv = Vector256.LoadUnsafe(ref g3, (nuint)j);
+            ra = MultiplyAdd(sa3, gv, ra); rb = MultiplyAdd(sb3, gv, rb);
+            ra.StoreUnsafe(ref a0, (nuint)j);
+            rb.StoreUnsafe(ref b0, (nuint)j);
+        }
+        for (int q = 0; q < Group; q++)
+        {
+            int row = q * d;
+            T ga = gt[row + i], gb = gt[row + i + 1];
+            for (int jj = j; jj < n; jj++)
+            {
+                rowA[jj] -= ga * gt[row + jj];
+                rowB[jj] -= gb * gt[row + jj];
+            }
+            rowB[i + 1] -= gb * gb;   // the diagonal of row i+1, beyond row i's length
         }
     }
 
