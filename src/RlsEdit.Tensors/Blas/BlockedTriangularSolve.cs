@@ -7,8 +7,8 @@ namespace RlsEdit.Tensors;
 /// <summary>
 /// The recursive left-side triangular solve behind <see cref="Blas.Trsm{T}"/>: A·X = B with
 /// A = [A11 0; A21 A22] (lower) is X1 = A11⁻¹B1, B2 −= A21·X1, X2 = A22⁻¹B2, so all but the
-/// diagonal-block work runs in GEMM. Diagonal blocks of at most <see cref="BaseSize"/> rows are solved by a
-/// packed row-AXPY kernel.
+/// diagonal-block work runs in GEMM. Diagonal blocks of at most <see cref="BaseSize"/> rows are packed and solved
+/// by <see cref="TriangularSubstitution"/>.
 /// </summary>
 internal static class BlockedTriangularSolve
 {
