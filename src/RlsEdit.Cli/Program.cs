@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RlsCommand.Create());
         root.Subcommands.Add(TheoryCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -14,6 +14,6 @@ public static partial class Blas
     {
         if (a.Cols != b.Rows) throw new ShapeMismatchException("Blas.Gemm", "b", $"{a.Cols}×{b.Cols} (rows = columns of a)", $"{b.Rows}×{b.Cols}");
         Guard.Shape(c, a.Rows, b.Cols, "Blas.Gemm", "c");
-        ReferenceBlas.Gemm(alpha, a, b, beta, c);
+        Kernels.Level3.Gemm(alpha, a, b, beta, c);
     }
 }

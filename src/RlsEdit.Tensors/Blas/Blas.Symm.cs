@@ -16,6 +16,6 @@ public static partial class Blas
         if (side == Side.Left && b.Rows != n) throw new ShapeMismatchException("Blas.Symm", "b", $"{n} rows", $"{b.Rows}×{b.Cols}");
         if (side == Side.Right && b.Cols != n) throw new ShapeMismatchException("Blas.Symm", "b", $"{n} columns", $"{b.Rows}×{b.Cols}");
         Guard.Shape(c, b.Rows, b.Cols, "Blas.Symm", "c");
-        ReferenceBlas.Symm(side, alpha, aLower, b, beta, c);
+        Kernels.Level3.Symm(side, alpha, aLower, b, beta, c);
     }
 }

@@ -9,6 +9,6 @@ public static partial class Blas
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Guard.Shape(c, a.Rows, a.Rows, "Blas.Syrk", "c");
-        ReferenceBlas.Syrk(alpha, a, beta, c);
+        Kernels.Level3.Syrk(alpha, a, beta, c);
     }
 }

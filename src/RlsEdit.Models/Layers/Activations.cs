@@ -1,0 +1,35 @@
+using System.Numerics;
+
+namespace RlsEdit.Models.Layers;
+
+/// <summary>Element-wise activations and their derivatives.</summary>
+internal static class Activations<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly T Half = T.CreateChecked(0.5);
+    private static readonly T Sqrt2OverPi = T.CreateChecked(Math.Sqrt(2 / Math.PI));
+    private static readonly T Cubic = T.CreateChecked(0.044715);
+    private static readonly T Three = T.CreateChecked(3);
+
+    /// <summary>GELU, tanh approximation (GPT-2's gelu_new): ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
+    public static T Gelu(T x) => Half * x * (T.One + T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x)));
+
+    /// <summary>d/dx of <see cref="Gelu"/>.</summary>
+    public static T GeluDerivative(T x)
+    {
+        T t = T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x));
+        return Half * (T.One + t) + Half * x * (T.One - t * t) * Sqrt2OverPi * (T.One + Three * Cubic * x * x);
+    }
+
+    /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
+    public static T Sigmoid(T x) => T.One / (T.One + T.Exp(-x));
+
+    /// <summary>SiLU x·σ(x).</summary>
+    public static T Silu(T x) => x * Sigmoid(x);
+
+    /// <summary>d/dx of <see cref="Silu"/>: σ(x)(1 + x(1 − σ(x))).</summary>
+    public static T SiluDerivative(T x)
+    {
+        T s = Sigmoid(x);
+        return s * (T.One + x * (T.One - s));
+    }
+}

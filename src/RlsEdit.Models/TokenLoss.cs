@@ -1,0 +1,92 @@
+using System.Numerics;
+using RlsEdit.Tensors;
+
+namespace RlsEdit.Models;
+
+/// <summary>
+/// The value-optimisation loss of MEMIT-style editing: mean negative log-likelihood of target tokens at given
+/// rows, plus <c>klFactor</c> · mean over KL rows of KL(p ‖ p₀), where p₀ is a fixed reference distribution
+/// (the unedited model's) given as log-probabilities. Sums run in float64.
+/// </summary>
+public sealed class TokenLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>(row, token) pairs whose −log p(token) is averaged.</summary>
+    public IReadOnlyList<(int Row, int Token)> Targets { get; }
+    /// <summary>(row, reference log-probabilities over the vocabulary) pairs of the KL term.</summary>
+    public IReadOnlyList<(int Row, T[] ReferenceLogProbs)> KlRows { get; }
+    /// <summary>Weight of the KL term.</summary>
+    public double KlFactor { get; }
+
+    /// <summary>Creates the loss; a KL term is used only when <paramref name="klFactor"/> ≠ 0 and rows are given.</summary>
+    public TokenLoss(IReadOnlyList<(int Row, int Token)> targets, IReadOnlyList<(int Row, T[] ReferenceLogProbs)>? klRows = null, double klFactor = 0)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0 && (klRows is null || klRows.Count == 0))
+            throw new ModelInputException("TokenLoss", nameof(targets), "at least one target token or KL row", "neither");
+        if (!double.IsFinite(klFactor) || klFactor < 0)
+            throw new ModelInputException("TokenLoss", nameof(klFactor), "a finite value ≥ 0", klFactor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Targets = targets;
+        KlRows = klRows ?? [];
+        KlFactor = klFactor;
+    }
+
+    /// <summary>The loss for <paramref name="logits"/> ([N, V]).</summary>
+    public double Evaluate(MatrixView<T> logits) => Evaluate(logits, null);
+
+    /// <summary>log softmax of one row, in float64.</summary>
+    public static double[] LogSoftmax(ReadOnlySpan<T> logits)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var z in logits) max = Math.Max(max, double.CreateChecked(z));
+        double sum = 0;
+        foreach (var z in logits) sum += Math.Exp(double.CreateChecked(z) - max);
+        double logSum = max + Math.Log(sum);
+        var result = new double[logits.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = double.CreateChecked(logits[i]) - logSum;
+        return result;
+    }
+
+    /// <summary>Loss value; when <paramref name="gradient"/> is given it receives ∂loss/∂logits (overwritten).</summary>
+    internal double Evaluate(MatrixView<T> logits, Matrix<T>? gradient)
+    {
+        int vocab = logits.Cols;
+        gradient?.Data.AsSpan().Clear();
+        double loss = 0;
+        foreach (var (row, token) in Targets)
+        {
+            CheckRow(row, logits.Rows);
+            if ((uint)token >= (uint)vocab)
+                throw new ModelInputException("TokenLoss", "target token", $"an id in [0, {vocab})", token.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var logp = LogSoftmax(logits.RowSpan(row));
+            double w = 1.0 / Targets.Count;
+            loss -= w * logp[token];
+            if (gradient is null) continue;
+            var g = gradient.View.RowSpan(row);
+            for (int j = 0; j < vocab; j++) g[j] += T.CreateChecked(w * (Math.Exp(logp[j]) - (j == token ? 1 : 0)));
+        }
+        if (KlFactor == 0 || KlRows.Count == 0) return loss;
+        foreach (var (row, reference) in KlRows)
+        {
+            CheckRow(row, logits.Rows);
+            if (reference is null || reference.Length != vocab)
+                throw new ShapeMismatchException("TokenLoss", "ReferenceLogProbs", $"{vocab} log-probabilities", $"{reference?.Length ?? 0}");
+            var logp = LogSoftmax(logits.RowSpan(row));
+            double w = KlFactor / KlRows.Count;
+            double kl = 0;
+            for (int j = 0; j < vocab; j++) kl += Math.Exp(logp[j]) * (logp[j] - double.CreateChecked(reference[j]));
+            loss += w * kl;
+            if (gradient is null) continue;
+            // ∂KL(softmax(z) ‖ q)/∂z_j = p_j·(log p_j − log q_j − KL)
+            var g = gradient.View.RowSpan(row);
+            for (int j = 0; j < vocab; j++)
+                g[j] += T.CreateChecked(w * Math.Exp(logp[j]) * (logp[j] - double.CreateChecked(reference[j]) - kl));
+        }
+        return loss;
+    }
+
+    private static void CheckRow(int row, int rows)
+    {
+        if ((uint)row >= (uint)rows)
+            throw new ModelInputException("TokenLoss", "row", $"a row in [0, {rows})", row.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

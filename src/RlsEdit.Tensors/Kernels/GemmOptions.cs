@@ -1,0 +1,39 @@
+namespace RlsEdit.Tensors.Kernels;
+
+/// <summary>
+/// How a level-3 call is blocked and threaded. <see cref="Default"/> is what the public API uses; tests pass tiny
+/// block sizes to exercise every blocking edge at small n, and a specific kernel to check each dispatch variant.
+/// </summary>
+internal sealed record GemmOptions<T>(
+    MicroKernelSet<T> Kernels,
+    int Mc,
+    int Kc,
+    int Nc,
+    int MaxThreads = 0,
+    long ParallelFromFlops = 2L * 160 * 160 * 160,
+    long ReferenceBelowFlops = 2L * 12 * 12 * 12) where T : unmanaged
+{
+    /// <summary>
+    /// Cache blocking for Zen 4 (32 KiB L1d, 1 MiB L2 per core): a kc×NR B sliver stays in L1 across the MR loop,
+    /// the mc×kc A block in L2, the kc×nc B panel in L3.
+    /// </summary>
+    public static GemmOptions<T> Default { get; } = CreateDefault();
+
+    /// <summary>Threads this call may use: <see cref="MaxThreads"/> if set, else the global setting.</summary>
+    public int Threads => MaxThreads > 0 ? MaxThreads : LinearAlgebra.MaxDegreeOfParallelism;
+
+    /// <summary>Same blocking and thresholds, another kernel.</summary>
+    public GemmOptions<T> With(MicroKernelSet<T> kernels) => this with
+    {
+        Kernels = kernels,
+        Mc = Math.Max(1, Mc / kernels.Mr) * kernels.Mr,
+        Nc = Math.Max(1, Nc / kernels.Nr) * kernels.Nr,
+    };
+
+    private static GemmOptions<T> CreateDefault()
+    {
+        var kernels = KernelSelection.For<T>();
+        int mc = 12 * kernels.Mr, kc = 256, nc = Math.Max(1, 2048 / kernels.Nr) * kernels.Nr;
+        return new GemmOptions<T>(kernels, mc, kc, nc);
+    }
+}

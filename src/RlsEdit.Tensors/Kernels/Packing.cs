@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+
+namespace RlsEdit.Tensors.Kernels;
+
+/// <summary>
+/// Copies strided blocks into the contiguous panel layouts the micro-kernels read (see docs/kernels.md):
+/// A as MR-row slivers stored column by column, B as NR-column slivers stored row by row, edges zero-padded.
+/// </summary>
+internal static unsafe class Packing
+{
+    /// <summary>Packs the mc×kc block of <paramref name="a"/> at (<paramref name="row"/>, <paramref name="col"/>) into ⌈mc/mr⌉ slivers of mr×kc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA<T>(Operand<T> a, int row, int col, int mc, int kc, int mr, T* dst) where T : unmanaged
+    {
+        for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            if (a.SymmetricLower)
+            {
+                for (int i = 0; i < rows; i++) SymmetricLine(a, row + ir + i, col, kc, dst + i, mr);
+                for (int i = rows; i < mr; i++)
+                    for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
+                continue;
+            }
+            T* src = a.Base + (row + ir) * a.RowStride + col * a.ColStride;
+            if (a.RowStride == 1)
+            {
+                // Columns of the sliver are contiguous in the source: copy column by column.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s = src + p * a.ColStride, column = dst + p * mr;
+                    for (int i = 0; i < rows; i++) column[i] = s[i];
+                    for (int i = rows; i < mr; i++) column[i] = default;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    T* s = src + i * a.RowStride;
+                    T* d = dst + i;
+                    if (a.ColStride == 1) for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                    else for (int p = 0; p < kc; p++) d[p * mr] = s[p * a.ColStride];
+                }
+                for (int i = rows; i < mr; i++)
+                    for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
+            }
+        }
+    }
+
+    /// <summary>Packs the kc×nc block of <paramref name="b"/> at (<paramref name="row"/>, <paramref name="col"/>) into ⌈nc/nr⌉ slivers of kc×nr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB<T>(Operand<T> b, int row, int col, int kc, int nc, int nr, T* dst) where T : unmanaged
+    {
+        for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            if (b.SymmetricLower)
+            {
+                // Column j of a symmetric matrix is its row j.
+                var bt = b.Transposed;
+                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, kc, dst + j, nr);
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
+                continue;
+            }
+            T* src = b.Base + row * b.RowStride + (col + jr) * b.ColStride;
+            if (b.ColStride == 1)
+            {
+                // Rows of the sliver are contiguous in the source: block copies.
+                nint bytes = cols * sizeof(T);
+                for (int p = 0; p < kc; p++)
+                {
+                    T* line = dst + p * nr;
+                    Buffer.MemoryCopy(src + p * b.RowStride, line, bytes, bytes);
+                    for (int j = cols; j < nr; j++) line[j] = default;
+                }
+            }
+            else
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    T* s = src + j * b.ColStride;
+                    T* d = dst + j;
+                    if (b.RowStride == 1) for (int p = 0; p < kc; p++) d[p * nr] = s[p];
+                    else for (int p = 0; p < kc; p++) d[p * nr] = s[p * b.RowStride];
+                }
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes elements (<paramref name="i"/>, <paramref name="col"/> + p), p &lt; <paramref name="count"/>, of a symmetric
+    /// operand to <c>dst[p·dstStride]</c>: the part left of the diagonal comes from row i of the stored lower
+    /// triangle, the rest from column i — two straight loops instead of a branch per element.
+    /// </summary>
+    private static void SymmetricLine<T>(Operand<T> s, int i, int col, int count, T* dst, int dstStride) where T : unmanaged
+    {
+        int gi = s.Row0 + i, g0 = s.Col0 + col;
+        int split = Math.Clamp(gi - g0 + 1, 0, count);
+        T* rowPart = s.Base + gi * s.RowStride + g0 * s.ColStride;
+        for (int p = 0; p < split; p++) dst[p * dstStride] = rowPart[p * s.ColStride];
+        T* columnPart = s.Base + g0 * s.RowStride + gi * s.ColStride;
+        for (int p = split; p < count; p++) dst[p * dstStride] = columnPart[p * s.RowStride];
+    }
+}

@@ -1,0 +1,58 @@
+using RlsEdit.Tensors;
+using Xunit;
+
+namespace RlsEdit.Models.Tests;
+
+/// <summary><c>rlsedit model …</c> end to end: the .npy files it writes hold the golden reference values.</summary>
+public sealed class ModelCommandTests
+{
+    private static string TempNpy() => Path.Combine(Path.GetTempPath(), $"rlsedit-cli-{Guid.NewGuid():N}.npy");
+
+    [Fact]
+    public void LogitsCommandWritesTheReferenceLogits()
+    {
+        var f = Fixture.Load("qwen2-tiny");
+        string output = TempNpy();
+        Assert.Equal(0, Cli.Program.Main(["model", "logits", "--model", f.Directory, "--token-ids", string.Join(",", f.TokenIds), "--out", output]));
+        var logits = Npy.Read(output);
+        Assert.Equal([f.TokenIds.Length, f.Vocab], logits.Shape);
+        Compare.Close(logits.ToMatrix<float>().View, f.Logits, 1e-4, "cli logits");
+    }
+
+    [Fact]
+    public void KeysCommandWritesTheReferenceKeys()
+    {
+        var f = Fixture.Load("gpt2-tiny");
+        string output = TempNpy();
+        Assert.Equal(0, Cli.Program.Main(["model", "keys", "--model", f.Directory, "--layer", "1", "--token-ids", string.Join(",", f.TokenIds), "--out", output]));
+        var keys = Npy.Read(output);
+        Assert.Equal([f.TokenIds.Length, 128L], keys.Shape);
+        Compare.Close(keys.ToMatrix<float>().View, f.MlpKeys[1], 1e-4, "cli keys");
+    }
+
+    [Fact]
+    public void GenerateCommandRunsWithTokenIds()
+    {
+        Assert.Equal(0, Cli.Program.Main(["model", "generate", "--model", Fixture.PathOf("llama-tiny"), "--token-ids", "1,7,9", "--max-new-tokens", "4"]));
+    }
+
+    [Theory]
+    [InlineData("logits", "--token-ids", "5,96")]
+    [InlineData("logits", "--token-ids", "5,x")]
+    [InlineData("keys", "--layer", "2")]
+    [InlineData("generate", "--prompt", "no tokenizer here")]
+    public void BadInputsExitWithTheInputErrorCode(string command, string option, string value)
+    {
+        var args = new List<string> { "model", command, "--model", Fixture.PathOf("gpt2-tiny") };
+        if (command != "generate") args.AddRange(["--out", TempNpy()]);
+        if (option != "--token-ids" && command != "generate") args.AddRange(["--token-ids", "1,2"]);
+        args.AddRange([option, value]);
+        Assert.Equal(2, Cli.Program.Main([.. args]));
+    }
+
+    [Fact]
+    public void MissingModelFolderExitsWithTheInputErrorCode()
+    {
+        Assert.Equal(2, Cli.Program.Main(["model", "logits", "--model", Path.Combine(Path.GetTempPath(), "no-such-model"), "--token-ids", "1", "--out", TempNpy()]));
+    }
+}
