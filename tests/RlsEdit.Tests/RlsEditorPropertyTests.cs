@@ -33,6 +33,18 @@ public class RlsEditorPropertyTests
         Assert.True(TestData.RelativeError(TestData.ToMathNet(factored.Covariance()), h.Inverse()) <= Tolerance(h));
     }
 
+    [Property(Arbitrary = [typeof(StreamArbitraries)], MaxTest = 30)]
+    public void Recursive_weight_equals_the_core_qr_least_squares_solution(StreamCase c)
+    {
+        var p = c.Build();
+        var editor = new RlsEditor<double>(p.W0.View, p.Hyper, p.Anchor);
+        foreach (var (k, v) in p.Batches) editor.Step(k.View, v.View);
+        var (a, y) = TestData.Stacked(p, p.Batches.Count);
+        var qr = LeastSquares.Solve(Matrix<double>.FromArray(a.ToArray()).View, Matrix<double>.FromArray(y.ToArray()).View);
+        double err = TestData.RelativeError(TestData.ToMathNet(editor.Weight), TestData.ToMathNet(qr));
+        Assert.True(err <= Tolerance(TestData.Information(p, p.Batches.Count)), $"relative error {err:E3} ({c})");
+    }
+
     [Property(Arbitrary = [typeof(StreamArbitraries)], MaxTest = 60)]
     public void Recursive_covariance_equals_the_inverse_information_matrix(StreamCase c)
     {
