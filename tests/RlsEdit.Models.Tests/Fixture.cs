@@ -43,5 +43,5 @@ internal sealed class Fixture
         return target;
     }
 
-    public static readonly string[] Names = ["gpt2-tiny", "gpt2-untied-f16", "llama-tiny", "qwen2-tiny"];
+    public static readonly string[] Names = ["gpt2-tiny", "gpt2-untied-f16", "llama-tiny", "qwen2-tiny", "llama3-rope-scaled", "llama-rope-linear"];
 }

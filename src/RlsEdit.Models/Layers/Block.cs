@@ -29,7 +29,7 @@ internal sealed class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         _config = config;
         Norm1 = norm1; Norm2 = norm2; QkvProjections = qkv; OutputProjection = output;
         InProjection = inProjection; UpProjection = upProjection; DownProjection = downProjection;
-        _rope = config.Architecture == ModelArchitecture.Llama ? new Rope<T>(config.HeadDim, config.RopeTheta) : null;
+        _rope = config.Architecture == ModelArchitecture.Llama ? new Rope<T>(config.HeadDim, config.RopeTheta, config.RopeScaling) : null;
     }
 
     private int QWidth => _config.HeadCount * _config.HeadDim;
