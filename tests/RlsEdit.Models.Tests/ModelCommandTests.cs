@@ -6,7 +6,7 @@ namespace RlsEdit.Models.Tests;
 /// <summary><c>rlsedit model …</c> end to end: the .npy files it writes hold the golden reference values.</summary>
 public sealed class ModelCommandTests
 {
-    private static string TempNpy() => Path.Combine(Path.GetTempPath(), $"rlsedit-cli-{Guid.NewGuid():N}.npy");
+    private static string TempNpy() => Fixture.TempPath("cli", ".npy");
 
     [Fact]
     public void LogitsCommandWritesTheReferenceLogits()
@@ -53,7 +53,7 @@ public sealed class ModelCommandTests
     [Fact]
     public void MissingModelFolderExitsWithTheInputErrorCode()
     {
-        Assert.Equal(2, Cli.Program.Main(["model", "logits", "--model", Path.Combine(Path.GetTempPath(), "no-such-model"), "--token-ids", "1", "--out", TempNpy()]));
+        Assert.Equal(2, Cli.Program.Main(["model", "logits", "--model", Fixture.TempPath("no-such-model"), "--token-ids", "1", "--out", TempNpy()]));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class ModelFolderTests
         Assert.Contains("bert", Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir)).Message);
         EditConfig(dir, c => { c["model_type"] = "llama"; c["hidden_size"] = "32"; });
         Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir));
-        Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(Path.GetTempPath()));
+        Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(Fixture.TempDirectory("empty")));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class ModelFolderTests
         var down = model.Parameter(ParameterLayout.DownProjection(model.Config, 1));
         down.Value[0, 0] = 0.75f; // exactly representable in F16 and BF16, so the round trip is exact
         down.Value[1, 2] = -1.25f;
-        string target = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"saved-{Guid.NewGuid():N}");
+        string target = Fixture.TempPath("saved");
         ModelFolder.Save(model, Fixture.PathOf(name), target);
 
         Assert.Equal(Directory.GetFiles(Fixture.PathOf(name)).Select(Path.GetFileName).Order(),
