@@ -9,7 +9,7 @@ namespace RlsEdit.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    /// <summary>The problem for one thread: operands already pinned, C given by pointer and strides.</summary>
+    /// <summary>A problem, or one thread's slab of it: operands already pinned, C given by pointer and strides.</summary>
     private readonly struct Problem<T>(Operand<T> a, Operand<T> b, T* c, nint rowStrideC, nint colStrideC,
         int m, int n, int k, T alpha, T beta, bool lowerOnly, int diagonal) where T : unmanaged
     {
@@ -20,13 +20,6 @@ internal static unsafe class GemmDriver
         public readonly T Alpha = alpha, Beta = beta;
         public readonly bool LowerOnly = lowerOnly;
         public readonly int Diagonal = diagonal;
-
-        /// <summary>Rows [r0, r1) of C (and of A), with the B columns a lower-only call can reach.</summary>
-        public Problem<T> RowBlock(int r0, int r1)
-        {
-            int cols = LowerOnly ? Math.Clamp(r1 + Diagonal, 0, N) : N;
-            return new(A.Offset(r0, 0), B, C + r0 * RowStrideC, RowStrideC, ColStrideC, r1 - r0, cols, K, Alpha, Beta, LowerOnly, Diagonal + r0);
-        }
 
         /// <summary>Columns [c0, c1) of C (and of B).</summary>
         public Problem<T> ColumnBlock(int c0, int c1) =>
@@ -50,21 +43,18 @@ internal static unsafe class GemmDriver
         var problem = new Problem<T>(a, b, c, rowStrideC, colStrideC, m, n, k, alpha, beta, lowerOnly, diagonal);
         double flops = 2.0 * m * n * k * (lowerOnly ? 0.5 : 1.0);
         int threads = flops < options.ParallelFromFlops ? 1 : options.Threads;
-        if (threads <= 1)
+        int mr = options.Kernels.Mr, nr = options.Kernels.Nr;
+        if (threads > 1 && !lowerOnly && m < 2 * threads * mr && n >= 2 * threads * nr)
         {
-            Serial(problem, options);
+            // Too few rows to share out as MC blocks: give each thread a slab of columns (and its own packed B).
+            var bounds = EvenSplit(n, threads, nr);
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                if (bounds[t + 1] > bounds[t]) Blocked(problem.ColumnBlock(bounds[t], bounds[t + 1]), options, 1);
+            });
             return;
         }
-
-        var blocks = lowerOnly ? TriangleRowSplit(m, threads, options.Kernels.Mr)
-            : n >= m ? EvenSplit(n, threads, options.Kernels.Nr) : EvenSplit(m, threads, options.Kernels.Mr);
-        bool byColumns = !lowerOnly && n >= m;
-        Parallel.For(0, blocks.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-        {
-            if (blocks[t + 1] <= blocks[t]) return;
-            var part = byColumns ? problem.ColumnBlock(blocks[t], blocks[t + 1]) : problem.RowBlock(blocks[t], blocks[t + 1]);
-            if (part.M > 0 && part.N > 0) Serial(part, options);
-        });
+        Blocked(problem, options, threads);
     }
 
     /// <summary>Boundaries of <paramref name="parts"/> near-equal ranges of [0, <paramref name="length"/>), cut at multiples of <paramref name="quantum"/>.</summary>
@@ -77,24 +67,22 @@ internal static unsafe class GemmDriver
         return bounds;
     }
 
-    /// <summary>Row boundaries giving each part the same area of a lower triangle: row r has ~r elements, so cut at n·√(t/T).</summary>
-    private static int[] TriangleRowSplit(int rows, int parts, int quantum)
-    {
-        var bounds = new int[parts + 1];
-        for (int t = 1; t < parts; t++)
-            bounds[t] = Math.Min(rows, (int)Math.Round(rows * Math.Sqrt((double)t / parts) / quantum) * quantum);
-        bounds[parts] = rows;
-        return bounds;
-    }
-
-    private static void Serial<T>(in Problem<T> p, GemmOptions<T> options) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The five BLIS loops. With several threads, each kc×nc B panel is packed once and shared, and the MC blocks of
+    /// A are handed out dynamically (each thread packs its own A block), so a thread that the OS delays, or the
+    /// uneven blocks of a triangle, do not hold the others back.
+    /// </summary>
+    private static void Blocked<T>(Problem<T> p, GemmOptions<T> options, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
-        int mcMax = Math.Min(options.Mc, RoundUp(p.M, mr)), kcMax = Math.Min(options.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
-        T* packedA = PackBuffer<T>.ForA(RoundUp(mcMax, mr) * kcMax);
+        // Several blocks per thread balance the load; never more than MC rows so that a block still fits L2.
+        int mc = threads > 1 ? Math.Min(options.Mc, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : options.Mc;
+        int kcMax = Math.Min(options.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
+        int packedASize = Math.Min(mc, RoundUp(p.M, mr)) * kcMax;
         T* packedB = PackBuffer<T>.ForB(RoundUp(ncMax, nr) * kcMax);
-        int lastRow = p.M - 1;
+        int blocks = CeilDiv(p.M, mc), lastRow = p.M - 1;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
 
         for (int jc = 0; jc < p.N; jc += options.Nc)
         {
@@ -105,15 +93,30 @@ internal static unsafe class GemmDriver
                 int kc = Math.Min(options.Kc, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
                 Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
-                for (int ic = 0; ic < p.M; ic += options.Mc)
-                {
-                    int mc = Math.Min(options.Mc, p.M - ic);
-                    if (p.LowerOnly && ic + mc - 1 + p.Diagonal < jc) continue;
-                    Packing.PackA(p.A, ic, pc, mc, kc, mr, packedA);
-                    MacroKernel(p, kernel, packedA, packedB, ic, jc, mc, nc, kc, beta);
-                }
+                var step = new PanelStep<T>(jc, nc, pc, kc, beta, packedB, mc, packedASize);
+                if (threads > 1 && blocks > 1)
+                    Parallel.For(0, blocks, parallel, block => RowBlock(p, kernel, step, block));
+                else
+                    for (int block = 0; block < blocks; block++) RowBlock(p, kernel, step, block);
             }
         }
+    }
+
+    /// <summary>One packed kc×nc B panel, shared by the MC blocks that multiply it.</summary>
+    private readonly struct PanelStep<T>(int jc, int nc, int pc, int kc, T beta, T* packedB, int mc, int packedASize) where T : unmanaged
+    {
+        public readonly int Jc = jc, Nc = nc, Pc = pc, Kc = kc, Mc = mc, PackedASize = packedASize;
+        public readonly T Beta = beta;
+        public readonly T* PackedB = packedB;
+    }
+
+    private static void RowBlock<T>(in Problem<T> p, MicroKernelSet<T> kernel, in PanelStep<T> step, int block) where T : unmanaged
+    {
+        int ic = block * step.Mc, mc = Math.Min(step.Mc, p.M - ic);
+        if (p.LowerOnly && ic + mc - 1 + p.Diagonal < step.Jc) return;
+        T* packedA = PackBuffer<T>.ForA(step.PackedASize);
+        Packing.PackA(p.A, ic, step.Pc, mc, step.Kc, kernel.Mr, packedA);
+        MacroKernel(p, kernel, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
     }
 
     private static void MacroKernel<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* packedA, T* packedB,
@@ -147,5 +150,7 @@ internal static unsafe class GemmDriver
         }
     }
 
-    private static int RoundUp(int value, int quantum) => (value + quantum - 1) / quantum * quantum;
+    private static int RoundUp(int value, int quantum) => CeilDiv(value, quantum) * quantum;
+
+    private static int CeilDiv(int value, int divisor) => (value + divisor - 1) / divisor;
 }

@@ -17,12 +17,9 @@ internal static unsafe class Packing
             int rows = Math.Min(mr, mc - ir);
             if (a.SymmetricLower)
             {
-                for (int p = 0; p < kc; p++)
-                {
-                    T* column = dst + p * mr;
-                    for (int i = 0; i < rows; i++) column[i] = a[row + ir + i, col + p];
-                    for (int i = rows; i < mr; i++) column[i] = default;
-                }
+                for (int i = 0; i < rows; i++) SymmetricLine(a, row + ir + i, col, kc, dst + i, mr);
+                for (int i = rows; i < mr; i++)
+                    for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
                 continue;
             }
             T* src = a.Base + (row + ir) * a.RowStride + col * a.ColStride;
@@ -60,12 +57,11 @@ internal static unsafe class Packing
             int cols = Math.Min(nr, nc - jr);
             if (b.SymmetricLower)
             {
-                for (int p = 0; p < kc; p++)
-                {
-                    T* line = dst + p * nr;
-                    for (int j = 0; j < cols; j++) line[j] = b[row + p, col + jr + j];
-                    for (int j = cols; j < nr; j++) line[j] = default;
-                }
+                // Column j of a symmetric matrix is its row j.
+                var bt = b.Transposed;
+                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, kc, dst + j, nr);
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
                 continue;
             }
             T* src = b.Base + row * b.RowStride + (col + jr) * b.ColStride;
@@ -93,5 +89,20 @@ internal static unsafe class Packing
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
             }
         }
+    }
+
+    /// <summary>
+    /// Writes elements (<paramref name="i"/>, <paramref name="col"/> + p), p &lt; <paramref name="count"/>, of a symmetric
+    /// operand to <c>dst[p·dstStride]</c>: the part left of the diagonal comes from row i of the stored lower
+    /// triangle, the rest from column i — two straight loops instead of a branch per element.
+    /// </summary>
+    private static void SymmetricLine<T>(Operand<T> s, int i, int col, int count, T* dst, int dstStride) where T : unmanaged
+    {
+        int gi = s.Row0 + i, g0 = s.Col0 + col;
+        int split = Math.Clamp(gi - g0 + 1, 0, count);
+        T* rowPart = s.Base + gi * s.RowStride + g0 * s.ColStride;
+        for (int p = 0; p < split; p++) dst[p * dstStride] = rowPart[p * s.ColStride];
+        T* columnPart = s.Base + g0 * s.RowStride + gi * s.ColStride;
+        for (int p = split; p < count; p++) dst[p * dstStride] = columnPart[p * s.RowStride];
     }
 }
