@@ -11,6 +11,8 @@ public static class Program
     {
         var root = new RootCommand("rlsedit — lifelong editing of language models with soft recursive least squares, on a CPU.");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RlsCommand.Create());
+        root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(OnnxCommand.Create());

@@ -64,6 +64,20 @@ public class CholeskyTests
     [Property(Arbitrary = new[] { typeof(SpdArbitraries) }, MaxTest = 40)]
     public bool Float_factor_reconstructs_A(SpdCase c) => FactorReconstructs<float>(c);
 
+    [Property(Arbitrary = new[] { typeof(SpdArbitraries) }, MaxTest = 30)]
+    public bool Blocked_loop_reconstructs_A_for_any_block_size(SpdCase c)
+    {
+        // The default block (256) exceeds the test sizes, so drive the panel/trailing-update loop with small blocks.
+        int blockSize = 1 + c.Seed % 40;
+        var rng = new Random(c.Seed);
+        var (a, _) = Spd(c.N, c.Cond, rng);
+        var view = PlaceLowerOnly<double>(a, c.ViewLayout, rng);
+        var rounded = SymmetricFromLower(ToDouble(view));
+        Cholesky.FactorBlocked(view, blockSize);
+        var l = Lower(ToDouble(view));
+        return RelativeDistance(Multiply(l, Transpose(l)), rounded) <= 2 * (c.N + 1) * Eps<double>();
+    }
+
     private static bool SolveResidualIsSmall<T>(SpdCase c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Random(c.Seed);
@@ -140,6 +154,7 @@ public class CholeskyTests
     [InlineData(150, 137)]
     [InlineData(150, 149)]
     [InlineData(131, 64)]
+    [InlineData(300, 280)]
     public void Failure_reports_the_failing_pivot_index_and_value(int n, int failing)
     {
         // A = L·Lᵀ with A_jj lowered by L_jj² + 0.5: the Schur complement at pivot j is exactly −0.5.

@@ -101,6 +101,15 @@ public class NpyGoldenTests
     }
 
     [Fact]
+    public void Reads_an_archive_from_a_stream_and_names_entries_after_the_stream()
+    {
+        using var stream = new MemoryStream(File.ReadAllBytes(NpyTestData.Fixture("stored.npz")));
+        var arrays = Npz.Read(stream, "in-memory");
+        Assert.Equal("in-memory:ids.npy", arrays["ids"].SourceName);
+        Assert.Equal(new long[] { -7, -6, -5, -4, -3 }, arrays["ids"].ToInt64Array());
+    }
+
+    [Fact]
     public void Reads_numpy_savez_compressed_archive()
     {
         var arrays = Npz.Read(NpyTestData.Fixture("deflated.npz"));

@@ -93,9 +93,10 @@ internal static class ModelCommand
             int[] tokens = text is not null ? tokenizer!.EncodeToIds(text).ToArray() : ParseIds(idText!);
             var options = new GenerationOptions(r.GetValue(maxNew), r.GetValue(temperature), r.GetValue(topK), r.GetValue(seed), m.Config.EosTokenId);
             var generated = Generation.Generate(m, tokens, options);
+            // Plain stdout, not console markup: the text and ids are meant to be piped.
             if (tokenizer is not null)
-                AnsiConsole.WriteLine(tokenizer.Decode(tokens.Concat(generated)));
-            AnsiConsole.MarkupLine($"[grey]new token ids:[/] {string.Join(",", generated)}");
+                Console.Out.WriteLine(tokenizer.Decode(tokens.Concat(generated)));
+            Console.Out.WriteLine($"new token ids: {string.Join(",", generated)}");
             return 0;
         }));
         return cmd;

@@ -126,6 +126,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static (List<SafetensorsTensorInfo>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+            throw new ModelFormatException(path, "the header is not valid UTF-8.");
         JsonDocument doc;
         try
         {
@@ -183,15 +185,19 @@ public sealed unsafe class SafetensorsFile : IDisposable
             throw new ModelFormatException(path, $"tensor '{name}' has rank {rank}; at most {MaxRank} is supported.");
         var shape = new int[rank];
         long elements = 1;
+        bool hasZero = false, exceeds = false;
         int k = 0;
         foreach (var d in shapeEl.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out long dim) || dim < 0 || dim > int.MaxValue)
                 throw new ModelFormatException(path, $"tensor '{name}' has an invalid dimension {d.GetRawText()} (expected an integer in [0, {int.MaxValue}]).");
             shape[k++] = (int)dim;
-            // Saturating product: any shape whose bytes exceed the data section is rejected below anyway.
-            elements = elements > dataLength || dim > dataLength ? dataLength + 1 : Math.Min(elements * dim, dataLength + 1);
+            // Saturating product: a count beyond the data section's byte length is rejected below, so it need not be exact.
+            if (dim == 0) hasZero = true;
+            else if (!exceeds && elements > dataLength / dim) exceeds = true;
+            else if (!exceeds) elements *= dim;
         }
+        elements = hasZero ? 0 : exceeds ? dataLength + 1 : elements;
 
         if (offEl.GetArrayLength() != 2)
             throw new ModelFormatException(path, $"tensor '{name}': data_offsets must be [begin, end].");

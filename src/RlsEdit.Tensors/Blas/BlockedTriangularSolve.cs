@@ -7,8 +7,8 @@ namespace RlsEdit.Tensors;
 /// <summary>
 /// The recursive left-side triangular solve behind <see cref="Blas.Trsm{T}"/>: A·X = B with
 /// A = [A11 0; A21 A22] (lower) is X1 = A11⁻¹B1, B2 −= A21·X1, X2 = A22⁻¹B2, so all but the
-/// diagonal-block work runs in GEMM. Diagonal blocks of at most <see cref="BaseSize"/> rows are solved by a
-/// packed row-AXPY kernel.
+/// diagonal-block work runs in GEMM. Diagonal blocks of at most <see cref="BaseSize"/> rows are packed and solved
+/// by <see cref="TriangularSubstitution"/>.
 /// </summary>
 internal static class BlockedTriangularSolve
 {
@@ -45,20 +45,32 @@ internal static class BlockedTriangularSolve
         if (lower)
         {
             SolveLeft(lower, unit, a.Slice(0, 0, n1, n1), b1);
-            Blas.Gemm(-T.One, a.Slice(n1, 0, n2, n1), b1, T.One, b2);
+            SubtractProduct(a.Slice(n1, 0, n2, n1), b1, b2);
             SolveLeft(lower, unit, a.Slice(n1, n1, n2, n2), b2);
         }
         else
         {
             SolveLeft(lower, unit, a.Slice(n1, n1, n2, n2), b2);
-            Blas.Gemm(-T.One, a.Slice(0, n1, n1, n2), b2, T.One, b1);
+            SubtractProduct(a.Slice(0, n1, n1, n2), b2, b1);
             SolveLeft(lower, unit, a.Slice(0, 0, n1, n1), b1);
         }
     }
 
     /// <summary>
-    /// Substitution on a small triangle: A is packed densely with its reciprocal diagonal, B is packed panel by
-    /// panel into contiguous rows, and each row is finished with one AXPY per earlier row.
+    /// C −= A·B, computed as Cᵀ −= Bᵀ·Aᵀ when C is a transposed view (a right-side solve of a row-major B), so the
+    /// GEMM always writes along contiguous rows.
+    /// </summary>
+    private static void SubtractProduct<T>(MatrixView<T> a, MatrixView<T> b, MatrixView<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!c.HasContiguousRows && c.Transposed.HasContiguousRows)
+            Blas.Gemm(-T.One, b.Transposed, a.Transposed, T.One, c.Transposed);
+        else
+            Blas.Gemm(-T.One, a, b, T.One, c);
+    }
+
+    /// <summary>
+    /// Substitution on a small triangle: A is packed densely (negated) with its reciprocal diagonal, B is packed
+    /// panel by panel into contiguous rows for <see cref="TriangularSubstitution"/>.
     /// </summary>
     private static void SolveDiagonalBlock<T>(bool lower, bool unit, MatrixView<T> a, MatrixView<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -82,27 +94,50 @@ internal static class BlockedTriangularSolve
             {
                 int w = Math.Min(width, m - c0);
                 var block = b.Slice(0, c0, n, w);
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < w; j++) panel[i * w + j] = block[i, j];
+                Pack(block, panel);
 
-                for (int step = 0; step < n; step++)
-                {
-                    int i = lower ? step : n - 1 - step;
-                    var row = panel.AsSpan(i * w, w);
-                    int from = lower ? 0 : i + 1, to = lower ? i : n;
-                    for (int p = from; p < to; p++)
-                        TensorPrimitives.FusedMultiplyAdd(panel.AsSpan(p * w, w), tri[i * n + p], row, row);
-                    if (!unit) TensorPrimitives.Multiply(row, invDiag[i], row);
-                }
-
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < w; j++) block[i, j] = panel[i * w + j];
+                TriangularSubstitution.Solve(lower, unit, tri, invDiag, panel.AsSpan(0, n * w), n, w);
+                Unpack(panel, block);
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(packedA);
             ArrayPool<T>.Shared.Return(panel);
+        }
+    }
+
+    /// <summary>Copies a block into contiguous rows, walking the source in its unit-stride direction.</summary>
+    private static void Pack<T>(MatrixView<T> block, T[] panel) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = block.Rows, w = block.Cols;
+        if (block.HasContiguousRows)
+        {
+            for (int i = 0; i < n; i++) block.RowSpan(i).CopyTo(panel.AsSpan(i * w, w));
+            return;
+        }
+        // Column-major-like source (a transposed view): read each source column run, scatter with stride w.
+        T[] source = block.Array;
+        for (int j = 0; j < w; j++)
+        {
+            int at = block.Offset + j * block.ColStride;
+            for (int i = 0; i < n; i++, at += block.RowStride) panel[i * w + j] = source[at];
+        }
+    }
+
+    private static void Unpack<T>(T[] panel, MatrixView<T> block) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = block.Rows, w = block.Cols;
+        if (block.HasContiguousRows)
+        {
+            for (int i = 0; i < n; i++) panel.AsSpan(i * w, w).CopyTo(block.RowSpan(i));
+            return;
+        }
+        T[] destination = block.Array;
+        for (int j = 0; j < w; j++)
+        {
+            int at = block.Offset + j * block.ColStride;
+            for (int i = 0; i < n; i++, at += block.RowStride) destination[at] = panel[i * w + j];
         }
     }
 }

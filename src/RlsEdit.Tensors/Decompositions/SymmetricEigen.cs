@@ -73,7 +73,7 @@ public static class SymmetricEigen
             // x = S[k+1.., k], read from row k (S is kept fully symmetric); v overwrites it.
             Span<T> v = s.Data.AsSpan(k * n + k + 1, m);
             d[k] = s[k, k];
-            (T beta, T alpha) = MakeReflector(v);
+            (T beta, T alpha) = Householder.MakeReflector(v);
             e[k] = alpha;
             if (beta == T.Zero) continue;
 
@@ -109,34 +109,6 @@ public static class SymmetricEigen
         }
         if (n >= 1) d[n - 1] = s[n - 1, n - 1];
         return qt;
-    }
-
-    /// <summary>
-    /// Turns <paramref name="x"/> into the Householder vector v with (I − β·v·vᵀ)·x = α·e₁; returns (β, α).
-    /// β = 0 when x already has no entries below its first (then α = x₀ and x is left as is).
-    /// </summary>
-    internal static (T Beta, T Alpha) MakeReflector<T>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T tailNorm = Norm2(x[1..]);
-        if (tailNorm == T.Zero) return (T.Zero, x[0]);
-        T norm = T.Hypot(x[0], tailNorm);
-        // α takes the sign opposite to x₀ so that v₀ = x₀ − α never cancels.
-        T alpha = x[0] >= T.Zero ? -norm : norm;
-        x[0] -= alpha;
-        // vᵀv = 2(α² − α·x₀) = −2α·v₀, so β = 2/vᵀv = −1/(α·v₀).
-        T beta = -T.One / (alpha * x[0]);
-        return (beta, alpha);
-    }
-
-    /// <summary>‖x‖₂ with scaling, so that neither overflow nor underflow occurs in the squares.</summary>
-    internal static T Norm2<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T scale = T.Zero;
-        foreach (T xi in x) scale = T.Max(scale, T.Abs(xi));
-        if (scale == T.Zero || !T.IsFinite(scale)) return scale;
-        T sum = T.Zero;
-        foreach (T xi in x) { T r = xi / scale; sum += r * r; }
-        return scale * T.Sqrt(sum);
     }
 
     private static SymmetricEigenDecomposition<T> Sorted<T>(T[] values, Matrix<T>? vt) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace RlsEdit.Tensors;
 
@@ -20,7 +21,15 @@ internal static class SymmetricTridiagonalQr
     public static void Diagonalize<T>(T[] d, T[] e, Matrix<T>? vt, string operation) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = d.Length;
-        T eps = UnitRoundoff<T>();
+        // Work at unit scale so the shift's squares cannot overflow and the absolute deflation floor is meaningful.
+        T scale = T.Zero;
+        foreach (T x in d) scale = T.Max(scale, T.Abs(x));
+        foreach (T x in e) scale = T.Max(scale, T.Abs(x));
+        if (scale == T.Zero) return;
+        TensorPrimitives.Divide(d, scale, d);
+        TensorPrimitives.Divide(e, scale, e);
+
+        T eps = Precision.UnitRoundoff<T>();
         T tiny = T.CreateTruncating(typeof(T) == typeof(float) ? 1e-36 : 1e-300);
         int steps = 0, maxSteps = MaxStepsPerEigenvalue * Math.Max(1, n);
         int hi = n - 1;
@@ -38,6 +47,7 @@ internal static class SymmetricTridiagonalQr
                 throw new ArithmeticException($"{operation}: the tridiagonal QR iteration did not converge in {maxSteps} steps (n = {n}).");
             ImplicitStep(d, e, lo, hi, vt);
         }
+        TensorPrimitives.Multiply(d, scale, d);
     }
 
     /// <summary>One implicit QR step with the Wilkinson shift on the unreduced block d[lo..hi], chasing the bulge down.</summary>
@@ -76,15 +86,24 @@ internal static class SymmetricTridiagonalQr
     private static void RotateRows<T>(Matrix<T> m, int k, T c, T s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> a = m.Data.AsSpan(k * m.Cols, m.Cols), b = m.Data.AsSpan((k + 1) * m.Cols, m.Cols);
-        for (int j = 0; j < a.Length; j++)
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vc = new Vector<T>(c);
+            var vs = new Vector<T>(s);
+            for (; j + Vector<T>.Count <= a.Length; j += Vector<T>.Count)
+            {
+                var aj = new Vector<T>(a[j..]);
+                var bj = new Vector<T>(b[j..]);
+                (vc * aj + vs * bj).CopyTo(a[j..]);
+                (vc * bj - vs * aj).CopyTo(b[j..]);
+            }
+        }
+        for (; j < a.Length; j++)
         {
             T aj = a[j], bj = b[j];
             a[j] = c * aj + s * bj;
             b[j] = c * bj - s * aj;
         }
     }
-
-    /// <summary>u = ε/2: 2⁻²⁴ for float, 2⁻⁵³ for double.</summary>
-    internal static T UnitRoundoff<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(typeof(T) == typeof(float) ? 5.9604644775390625E-08 : 1.1102230246251565E-16);
 }

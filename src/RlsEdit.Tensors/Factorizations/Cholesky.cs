@@ -10,7 +10,7 @@ namespace RlsEdit.Tensors;
 public static class Cholesky
 {
     /// <summary>Columns per step of the blocked factorization (measured: see docs/performance.md).</summary>
-    internal const int DefaultBlockSize = 128;
+    internal const int DefaultBlockSize = 256;
 
     /// <summary>
     /// Overwrites the lower triangle of <paramref name="a"/> with L (potrf). Only the lower triangle is read;

@@ -115,11 +115,11 @@ internal static class CholeskyKernels
             }
     }
 
-    /// <summary>B ← U·B for upper-triangular U (trmm): B1 ← U11·B1 + U12·B2 while B2 is still the input, then B2 ← U22·B2.</summary>
-    public static void MultiplyUpperInPlace<T>(MatrixView<T> u, MatrixView<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Top-down row AXPYs: row i of U·B needs rows ≥ i of B only, which are still the input.</summary>
+    private static void MultiplyUpperLeaf<T>(MatrixView<T> u, MatrixView<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = u.Rows;
-        if (n <= LeafSize)
+        if (!b.HasContiguousRows)
         {
             for (int i = 0; i < n; i++)
                 for (int c = 0; c < b.Cols; c++)
@@ -130,6 +130,19 @@ internal static class CholeskyKernels
                 }
             return;
         }
+        for (int i = 0; i < n; i++)
+        {
+            var row = b.RowSpan(i);
+            TensorPrimitives.Multiply(row, u[i, i], row);
+            for (int p = i + 1; p < n; p++) TensorPrimitives.FusedMultiplyAdd(b.RowSpan(p), u[i, p], row, row);
+        }
+    }
+
+    /// <summary>B ← U·B for upper-triangular U (trmm): B1 ← U11·B1 + U12·B2 while B2 is still the input, then B2 ← U22·B2.</summary>
+    public static void MultiplyUpperInPlace<T>(MatrixView<T> u, MatrixView<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = u.Rows;
+        if (n <= LeafSize) { MultiplyUpperLeaf(u, b); return; }
         int n1 = n / 2, n2 = n - n1;
         MatrixView<T> b1 = b.RowRange(0, n1), b2 = b.RowRange(n1, n2);
         MultiplyUpperInPlace(u.Slice(0, 0, n1, n1), b1);

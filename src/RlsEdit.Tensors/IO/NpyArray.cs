@@ -10,11 +10,12 @@ namespace RlsEdit.Tensors;
 public sealed class NpyArray
 {
     private readonly long[] shape;
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<long> readOnlyShape;
 
     /// <summary>The element type.</summary>
     public NpyDataType DataType { get; }
     /// <summary>The extent of each axis; empty for a 0-d (scalar) array.</summary>
-    public IReadOnlyList<long> Shape => shape;
+    public IReadOnlyList<long> Shape => readOnlyShape;
     /// <summary>Number of axes.</summary>
     public int Rank => shape.Length;
     /// <summary>Number of elements (the product of <see cref="Shape"/>; 1 for a 0-d array).</summary>
@@ -26,7 +27,7 @@ public sealed class NpyArray
 
     private NpyArray(NpyDataType dataType, long[] shape, Array data, string sourceName)
     {
-        DataType = dataType; this.shape = shape; Data = data; SourceName = sourceName;
+        DataType = dataType; this.shape = shape; readOnlyShape = Array.AsReadOnly(shape); Data = data; SourceName = sourceName;
     }
 
     /// <summary>Wraps <paramref name="data"/> (C order, not copied) as a float64 array of the given shape.</summary>

@@ -28,14 +28,4 @@ internal readonly unsafe struct Operand<T> where T : unmanaged
     public Operand<T> Offset(int row, int col) => SymmetricLower
         ? new(Base, RowStride, ColStride, true, Row0 + row, Col0 + col)
         : new(Base + row * RowStride + col * ColStride, RowStride, ColStride);
-
-    public T this[int i, int j]
-    {
-        get
-        {
-            i += Row0; j += Col0;
-            if (SymmetricLower && i < j) (i, j) = (j, i);
-            return Base[i * RowStride + j * ColStride];
-        }
-    }
 }

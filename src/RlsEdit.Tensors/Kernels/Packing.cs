@@ -17,12 +17,18 @@ internal static unsafe class Packing
             int rows = Math.Min(mr, mc - ir);
             if (a.SymmetricLower)
             {
-                for (int p = 0; p < kc; p++)
+                // Columns right of the last row's diagonal lie wholly in the upper triangle: read them from the
+                // stored transpose, whose sliver columns are contiguous rows of storage; the rest row by row.
+                int gi = a.Row0 + row + ir, g0 = a.Col0 + col;
+                int upperStart = Math.Clamp(gi + rows - g0, 0, kc);
+                for (int i = 0; i < rows; i++) SymmetricLine(a, row + ir + i, col, upperStart, dst + i, mr);
+                for (int p = upperStart; p < kc; p++)
                 {
-                    T* column = dst + p * mr;
-                    for (int i = 0; i < rows; i++) column[i] = a[row + ir + i, col + p];
-                    for (int i = rows; i < mr; i++) column[i] = default;
+                    T* s = a.Base + (g0 + p) * a.RowStride + gi * a.ColStride, column = dst + p * mr;
+                    for (int i = 0; i < rows; i++) column[i] = s[i * a.ColStride];
                 }
+                for (int i = rows; i < mr; i++)
+                    for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
                 continue;
             }
             T* src = a.Base + (row + ir) * a.RowStride + col * a.ColStride;
@@ -60,12 +66,19 @@ internal static unsafe class Packing
             int cols = Math.Min(nr, nc - jr);
             if (b.SymmetricLower)
             {
-                for (int p = 0; p < kc; p++)
+                // Rows below the last column's diagonal lie wholly in the stored lower triangle: copy them as rows;
+                // the rows above go column by column (column j of a symmetric matrix is its row j).
+                int gp = b.Row0 + row, gj = b.Col0 + col + jr;
+                int lowerStart = Math.Clamp(gj + cols - 1 - gp, 0, kc);
+                var bt = b.Transposed;
+                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, lowerStart, dst + j, nr);
+                for (int p = lowerStart; p < kc; p++)
                 {
-                    T* line = dst + p * nr;
-                    for (int j = 0; j < cols; j++) line[j] = b[row + p, col + jr + j];
-                    for (int j = cols; j < nr; j++) line[j] = default;
+                    T* s = b.Base + (gp + p) * b.RowStride + gj * b.ColStride, line = dst + p * nr;
+                    for (int j = 0; j < cols; j++) line[j] = s[j * b.ColStride];
                 }
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
                 continue;
             }
             T* src = b.Base + row * b.RowStride + (col + jr) * b.ColStride;
@@ -93,5 +106,20 @@ internal static unsafe class Packing
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
             }
         }
+    }
+
+    /// <summary>
+    /// Writes elements (<paramref name="i"/>, <paramref name="col"/> + p), p &lt; <paramref name="count"/>, of a symmetric
+    /// operand to <c>dst[p·dstStride]</c>: the part left of the diagonal comes from row i of the stored lower
+    /// triangle, the rest from column i — two straight loops instead of a branch per element.
+    /// </summary>
+    private static void SymmetricLine<T>(Operand<T> s, int i, int col, int count, T* dst, int dstStride) where T : unmanaged
+    {
+        int gi = s.Row0 + i, g0 = s.Col0 + col;
+        int split = Math.Clamp(gi - g0 + 1, 0, count);
+        T* rowPart = s.Base + gi * s.RowStride + g0 * s.ColStride;
+        for (int p = 0; p < split; p++) dst[p * dstStride] = rowPart[p * s.ColStride];
+        T* columnPart = s.Base + g0 * s.RowStride + gi * s.ColStride;
+        for (int p = split; p < count; p++) dst[p * dstStride] = columnPart[p * s.RowStride];
     }
 }
