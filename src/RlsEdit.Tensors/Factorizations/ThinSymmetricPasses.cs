@@ -15,7 +15,7 @@ namespace RlsEdit.Tensors;
 internal static class ThinSymmetricPasses
 {
     /// <summary>Largest u for which streaming beats the packed level-3 path (measured: see docs/performance.md).</summary>
-    public const int MaxRows = 16;
+    public const int MaxRows = 48;
 
     private const int Group = 4;
 

@@ -12,7 +12,7 @@ public static class Woodbury
     /// Updates the symmetric C (lower triangle read and written, strict upper triangle untouched) for the u new rows
     /// <paramref name="k"/> (u×d), and writes the gain C_new·Kᵀ (d×u) — which equals F·S⁻¹ with F = C_old·Kᵀ,
     /// S = I + K·F — into <paramref name="gain"/>. Two passes over C (F = C·Kᵀ, then C −= G·Gᵀ with G = F·R⁻ᵀ,
-    /// S = R·Rᵀ) and no temporaries beyond u×d. For u ≤ 16 (memory-bound) the passes stream the rows of C once each;
+    /// S = R·Rᵀ) and no temporaries beyond u×d. For u ≤ 48 (memory-bound) the passes stream the rows of C once each;
     /// for larger u they are SYMM and SYRK. <paramref name="gain"/> must not overlap <paramref name="cLower"/>.
     /// </summary>
     /// <exception cref="ShapeMismatchException">C is not square, k is not u×d or gain is not d×u.</exception>
