@@ -75,9 +75,12 @@ public class RlsModeBenchmarks
     private RlsEditor<double> _editor = null!;
     private Matrix<double> _key = null!, _value = null!;
 
-    /// <summary>d_k.</summary>
-    [Params(1024)]
+    /// <summary>d_k: 1024, or the comma-separated list in the environment variable RLS_BENCH_DK (e.g. "1024,3072").</summary>
+    [ParamsSource(nameof(KeyDims))]
     public int KeyDim { get; set; }
+
+    public static IEnumerable<int> KeyDims() =>
+        (Environment.GetEnvironmentVariable("RLS_BENCH_DK") ?? "1024").Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>How C is carried between steps.</summary>
     [Params(EditMode.Recursive, EditMode.Reset, EditMode.Recompute)]

@@ -17,6 +17,8 @@ public static class Program
         root.Subcommands.Add(WorldCommand.Create());
         root.Subcommands.Add(EditCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(OnnxCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

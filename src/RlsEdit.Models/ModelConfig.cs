@@ -31,6 +31,8 @@ public sealed record ModelConfig
     public required double NormEpsilon { get; init; }
     /// <summary>RoPE base θ (Llama family only).</summary>
     public double RopeTheta { get; init; } = 10000;
+    /// <summary>RoPE frequency scaling (Llama family), or null for plain RoPE.</summary>
+    public RopeScaling? RopeScaling { get; init; }
     /// <summary>Whether the LM head shares the token embedding matrix.</summary>
     public required bool TieWordEmbeddings { get; init; }
     /// <summary>Whether q/k/v projections have biases (Qwen2; Llama with attention_bias).</summary>
@@ -114,20 +116,13 @@ public sealed record ModelConfig
         string act = r.OptionalString("hidden_act") ?? "silu";
         if (act != "silu")
             throw new ModelFormatException(r.Path, $"hidden_act '{act}' is not supported (expected silu).");
-        if (r.Has("rope_scaling") && r.Root.GetProperty("rope_scaling").ValueKind != JsonValueKind.Null)
-        {
-            var scaling = r.Root.GetProperty("rope_scaling");
-            string? type = scaling.ValueKind == JsonValueKind.Object
-                ? (scaling.TryGetProperty("rope_type", out var t) || scaling.TryGetProperty("type", out t)) ? t.GetString() : null
-                : null;
-            if (type != "default")
-                throw new ModelFormatException(r.Path, $"rope_scaling of type '{type ?? scaling.GetRawText()}' is not supported (only plain RoPE).");
-        }
+        var ropeScaling = ParseRopeScaling(r);
         int d = r.RequiredInt("hidden_size");
         int heads = r.RequiredInt("num_attention_heads");
         int maxLength = r.RequiredInt("max_position_embeddings");
-        // Mistral's sliding window equals full attention for sequences no longer than the window.
-        if (modelType == "mistral" && r.OptionalInt("sliding_window") is int window && window < maxLength)
+        // A sliding window equals full attention for sequences no longer than the window, so cap the context there.
+        bool windowed = modelType == "mistral" || (modelType == "qwen2" && r.OptionalBool("use_sliding_window") == true);
+        if (windowed && r.OptionalInt("sliding_window") is int window && window < maxLength)
             maxLength = window;
         bool qwen = modelType == "qwen2";
         bool attentionBias = r.OptionalBool("attention_bias") ?? false;
@@ -145,6 +140,7 @@ public sealed record ModelConfig
             MaxSequenceLength = maxLength,
             NormEpsilon = r.OptionalDouble("rms_norm_eps") ?? 1e-6,
             RopeTheta = r.OptionalDouble("rope_theta") ?? 10000,
+            RopeScaling = ropeScaling,
             TieWordEmbeddings = r.OptionalBool("tie_word_embeddings") ?? false,
             QkvBias = qwen || attentionBias,
             OutputBias = !qwen && attentionBias,
@@ -152,6 +148,29 @@ public sealed record ModelConfig
             BosTokenId = r.OptionalInt("bos_token_id"),
             EosTokenId = r.OptionalInt("eos_token_id"),
         };
+    }
+
+    private static RopeScaling? ParseRopeScaling(Reader r)
+    {
+        if (!r.Root.TryGetProperty("rope_scaling", out var scaling) || scaling.ValueKind == JsonValueKind.Null) return null;
+        if (scaling.ValueKind != JsonValueKind.Object)
+            throw new ModelFormatException(r.Path, $"rope_scaling must be an object or null, got {scaling.GetRawText()}.");
+        var s = new Reader(r.Path, scaling);
+        string type = s.OptionalString("rope_type") ?? s.OptionalString("type") ?? "default";
+        RopeScaling? result = type switch
+        {
+            "default" => null,
+            "linear" => new RopeScaling(type, s.OptionalDouble("factor") ?? throw new ModelFormatException(r.Path, "rope_scaling.factor is missing.")),
+            "llama3" => new RopeScaling(type,
+                s.OptionalDouble("factor") ?? throw new ModelFormatException(r.Path, "rope_scaling.factor is missing."),
+                s.OptionalDouble("low_freq_factor") ?? throw new ModelFormatException(r.Path, "rope_scaling.low_freq_factor is missing."),
+                s.OptionalDouble("high_freq_factor") ?? throw new ModelFormatException(r.Path, "rope_scaling.high_freq_factor is missing."),
+                s.OptionalInt("original_max_position_embeddings") ?? throw new ModelFormatException(r.Path, "rope_scaling.original_max_position_embeddings is missing.")),
+            _ => throw new ModelFormatException(r.Path, $"rope_scaling of type '{type}' is not supported (default, linear and llama3 are)."),
+        };
+        if (result is not null && (!(result.Factor > 0) || !(result.HighFrequencyFactor > result.LowFrequencyFactor) || result.OriginalMaxPositions <= 0))
+            throw new ModelFormatException(r.Path, $"rope_scaling needs factor > 0, high_freq_factor > low_freq_factor and original_max_position_embeddings > 0, got {scaling.GetRawText()}.");
+        return result;
     }
 
     private void Validate(string path)

@@ -45,7 +45,7 @@ public static class ModelFolder
             foreach (var (name, shape) in expected)
             {
                 if (!byCanonical.TryGetValue(name, out var entry))
-                    throw new ModelFormatException(Path.Combine(directory, locations.Count > 0 ? Path.GetFileName(files[0].FilePath) : SingleFile),
+                    throw new ModelFormatException(files.Count == 1 ? files[0].FilePath : Path.Combine(directory, IndexFile),
                         $"the tensor '{name}' [{string.Join(", ", shape)}] is missing.");
                 var (file, info) = entry;
                 if (!info.Shape.SequenceEqual(shape))

@@ -172,7 +172,12 @@ public sealed class RlsEditor<T> : IKeyValueEditor<T> where T : unmanaged, IFloa
                 var gain = new Matrix<T>(KeyDim, u);
                 if (IsFactored)
                 {
-                    CholeskyRankUpdate.AddRowsInPlace(c.View, keys);                // L Lᵀ ← L Lᵀ + KᵀK
+                    var row = new T[KeyDim];
+                    for (int r = 0; r < u; r++)
+                    {
+                        for (int j = 0; j < KeyDim; j++) row[j] = keys[r, j];
+                        CholeskyRankOne.UpdateInPlace(c.View, row);                 // L Lᵀ ← L Lᵀ + k_rᵀk_r
+                    }
                     keys.Transposed.CopyTo(gain.View);
                     Cholesky.SolveInPlace(c.View, gain.View);                       // gain = H_t⁻¹Kᵀ = C_tKᵀ          d_k×u
                 }

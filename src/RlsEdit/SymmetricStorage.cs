@@ -16,7 +16,12 @@ internal static class SymmetricStorage
     /// <summary>Copies the lower triangle (diagonal included) of <paramref name="source"/> into <paramref name="destination"/>.</summary>
     public static void CopyLower<T>(MatrixView<T> source, MatrixView<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool rows = source.HasContiguousRows && destination.HasContiguousRows;
         for (int i = 0; i < source.Rows; i++)
-            for (int j = 0; j <= i; j++) destination[i, j] = source[i, j];
+        {
+            if (rows) source.RowSpan(i)[..(i + 1)].CopyTo(destination.RowSpan(i));   // the reset mode copies d_k²/2 per step
+            else
+                for (int j = 0; j <= i; j++) destination[i, j] = source[i, j];
+        }
     }
 }

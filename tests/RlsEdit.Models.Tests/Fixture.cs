@@ -33,15 +33,58 @@ internal sealed class Fixture
         };
     }
 
+    /// <summary>This test process's scratch folder, named by process id.</summary>
+    private static readonly string TempRoot = CreateTempRoot();
+
+    private static string CreateTempRoot()
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests");
+        System.IO.Directory.CreateDirectory(parent);
+        // The test host is torn down without running exit handlers, so each run removes the folders of earlier,
+        // finished runs instead.
+        foreach (var stale in System.IO.Directory.GetDirectories(parent))
+        {
+            if (!int.TryParse(Path.GetFileName(stale), out int pid) || IsRunning(pid)) continue;
+            try { System.IO.Directory.Delete(stale, recursive: true); }
+            catch (IOException) { /* another run is cleaning it up */ }
+        }
+        string root = Path.Combine(parent, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        System.IO.Directory.CreateDirectory(root);
+        return root;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A fresh path (not created) under the scratch folder.</summary>
+    public static string TempPath(string prefix, string extension = "") => Path.Combine(TempRoot, $"{prefix}-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>A fresh, empty scratch directory.</summary>
+    public static string TempDirectory(string prefix)
+    {
+        string dir = TempPath(prefix);
+        System.IO.Directory.CreateDirectory(dir);
+        return dir;
+    }
+
     /// <summary>A fresh copy of the folder in a temporary directory (for tests that edit or corrupt files).</summary>
     public static string CopyToTemp(string name)
     {
-        string target = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"{name}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(target);
+        string target = TempDirectory(name);
         foreach (var f in System.IO.Directory.GetFiles(PathOf(name)))
             File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
         return target;
     }
 
-    public static readonly string[] Names = ["gpt2-tiny", "gpt2-untied-f16", "llama-tiny", "qwen2-tiny"];
+    public static readonly string[] Names = ["gpt2-tiny", "gpt2-untied-f16", "llama-tiny", "qwen2-tiny", "llama3-rope-scaled", "llama-rope-linear"];
 }

@@ -121,4 +121,34 @@ public sealed class InferenceTests
         Assert.Throws<ModelInputException>(() => Generation.Generate(model, [1, 2], new GenerationOptions(23)));
         Assert.Throws<ModelInputException>(() => new KvCache<float>(model.Config, 25));
     }
+
+    [Fact]
+    public void ParallelAttentionGivesBitwiseTheSameResultsAsSerial()
+    {
+        // 4 sequences × 4 heads × 24² slots × 8 dims is above the parallel threshold.
+        var model = ModelFolder.Load<double>(Fixture.PathOf("gpt2-tiny"));
+        var rng = new Random(3);
+        var batch = TokenBatch.LeftPadded(Enumerable.Range(0, 4).Select(b => Enumerable.Range(0, 24 - 3 * b).Select(_ => rng.Next(96)).ToArray()).ToArray(), padId: 0);
+        var loss = new TokenLoss<double>([(batch.Row(0, 10), 4), (batch.Row(3, 23), 7)]);
+        int saved = RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism;
+        try
+        {
+            (double[] Logits, double[] Gradient) Run(int threads)
+            {
+                RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism = threads;
+                model.ZeroGradients();
+                var pass = model.Forward(batch);
+                model.Backward(pass, loss, BackwardScope.AllParameters);
+                return (pass.Logits.Data.ToArray(), model.Parameter("h.0.attn.c_attn.weight").Gradient!.Data.ToArray());
+            }
+            var serial = Run(1);
+            var parallel = Run(4);
+            Assert.Equal(serial.Logits, parallel.Logits);
+            Assert.Equal(serial.Gradient, parallel.Gradient);
+        }
+        finally
+        {
+            RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism = saved;
+        }
+    }
 }

@@ -17,8 +17,7 @@ public sealed class MemoryTests
             NormEpsilon = 1e-5, TieWordEmbeddings = true, QkvBias = true, OutputBias = true, MlpBias = true,
         };
         var model = TransformerModel<float>.CreateRandom(config, seed: 4);
-        string dir = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"mem-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        string dir = Fixture.TempDirectory("mem");
         File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(new
         {
             model_type = "gpt2", vocab_size = 512, n_embd = 192, n_layer = 4, n_head = 4, n_positions = 64,

@@ -6,7 +6,7 @@ namespace RlsEdit.Models.Tests;
 /// <summary><c>rlsedit model …</c> end to end: the .npy files it writes hold the golden reference values.</summary>
 public sealed class ModelCommandTests
 {
-    private static string TempNpy() => Path.Combine(Path.GetTempPath(), $"rlsedit-cli-{Guid.NewGuid():N}.npy");
+    private static string TempNpy() => Fixture.TempPath("cli", ".npy");
 
     [Fact]
     public void LogitsCommandWritesTheReferenceLogits()
@@ -53,6 +53,29 @@ public sealed class ModelCommandTests
     [Fact]
     public void MissingModelFolderExitsWithTheInputErrorCode()
     {
-        Assert.Equal(2, Cli.Program.Main(["model", "logits", "--model", Path.Combine(Path.GetTempPath(), "no-such-model"), "--token-ids", "1", "--out", TempNpy()]));
+        Assert.Equal(2, Cli.Program.Main(["model", "logits", "--model", Fixture.TempPath("no-such-model"), "--token-ids", "1", "--out", TempNpy()]));
+    }
+
+    [Fact]
+    public void GenerateCommandEncodesThePromptWithTheFoldersTokenizer()
+    {
+        string dir = Fixture.CopyToTemp("gpt2-tiny");
+        var vocab = new Dictionary<string, int> { ["h"] = 0, ["i"] = 1, ["Ġ"] = 2, ["hi"] = 3 };
+        File.WriteAllText(Path.Combine(dir, "vocab.json"), System.Text.Json.JsonSerializer.Serialize(vocab));
+        File.WriteAllLines(Path.Combine(dir, "merges.txt"), ["#version: 0.2", "h i"]);
+        var console = new StringWriter();
+        var saved = Console.Out;
+        Console.SetOut(console);
+        try
+        {
+            Assert.Equal(0, Cli.Program.Main(["model", "generate", "--model", dir, "--prompt", "hi hi", "--max-new-tokens", "3"]));
+        }
+        finally
+        {
+            Console.SetOut(saved);
+        }
+        // "hi hi" → [3, 2, 3]; the greedy continuation must be what the library generates for those ids.
+        var expected = Generation.Generate(ModelFolder.Load<float>(dir), [3, 2, 3], new GenerationOptions(3, StopTokenId: 95));
+        Assert.True(console.ToString().Contains($"new token ids: {string.Join(",", expected)}", StringComparison.Ordinal), $"output: [{console}] expected {string.Join(",", expected)}");
     }
 }

@@ -45,7 +45,7 @@ public sealed class ModelFolderTests
     public void UnsupportedConfigsAreTypedErrors()
     {
         string dir = Fixture.CopyToTemp("llama-tiny");
-        EditConfig(dir, c => c["rope_scaling"] = JsonNode.Parse("""{"rope_type":"llama3","factor":8.0}"""));
+        EditConfig(dir, c => c["rope_scaling"] = JsonNode.Parse("""{"rope_type":"yarn","factor":8.0}"""));
         Assert.Contains("rope_scaling", Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir)).Message);
         EditConfig(dir, c => { c.Remove("rope_scaling"); c["num_key_value_heads"] = 3; });
         Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir));
@@ -53,7 +53,31 @@ public sealed class ModelFolderTests
         Assert.Contains("bert", Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir)).Message);
         EditConfig(dir, c => { c["model_type"] = "llama"; c["hidden_size"] = "32"; });
         Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir));
-        Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(Path.GetTempPath()));
+        Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(Fixture.TempDirectory("empty")));
+    }
+
+    [Fact]
+    public void RopeScalingIsReadAndIncompleteScalingIsATypedError()
+    {
+        var scaled = ModelFolder.LoadConfig(Fixture.PathOf("llama3-rope-scaled"));
+        Assert.Equal(new RopeScaling("llama3", 8, 1, 8, 128), scaled.RopeScaling);
+        Assert.Equal(new RopeScaling("linear", 4), ModelFolder.LoadConfig(Fixture.PathOf("llama-rope-linear")).RopeScaling);
+        string dir = Fixture.CopyToTemp("llama3-rope-scaled");
+        EditConfig(dir, c => c["rope_scaling"]!.AsObject().Remove("low_freq_factor"));
+        Assert.Contains("low_freq_factor", Assert.Throws<ModelFormatException>(() => ModelFolder.Load<float>(dir)).Message);
+        // Without the scaling the same weights give different logits: the golden match depends on it.
+        var f = Fixture.Load("llama3-rope-scaled");
+        EditConfig(dir, c => c.Remove("rope_scaling"));
+        Assert.True(Compare.RelativeError(ModelFolder.Load<float>(dir).Forward(TokenBatch.Single(f.TokenIds)).Logits.View, f.Logits) > 1e-3);
+    }
+
+    [Fact]
+    public void QwenSlidingWindowCapsTheContext()
+    {
+        string dir = Fixture.CopyToTemp("qwen2-tiny");
+        EditConfig(dir, c => { c["use_sliding_window"] = true; c["sliding_window"] = 20; });
+        Assert.Equal(20, ModelFolder.LoadConfig(dir).MaxSequenceLength);
+        Assert.Equal(64, ModelFolder.LoadConfig(Fixture.PathOf("qwen2-tiny")).MaxSequenceLength);
     }
 
     [Fact]
@@ -121,7 +145,7 @@ public sealed class ModelFolderTests
         var down = model.Parameter(ParameterLayout.DownProjection(model.Config, 1));
         down.Value[0, 0] = 0.75f; // exactly representable in F16 and BF16, so the round trip is exact
         down.Value[1, 2] = -1.25f;
-        string target = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"saved-{Guid.NewGuid():N}");
+        string target = Fixture.TempPath("saved");
         ModelFolder.Save(model, Fixture.PathOf(name), target);
 
         Assert.Equal(Directory.GetFiles(Fixture.PathOf(name)).Select(Path.GetFileName).Order(),

@@ -30,8 +30,7 @@ public sealed class SafetensorsPropertyTests
                 for (int k = rng.Next(1, 6); k > 0; k--) bytes[rng.Next(0, HeaderEnd)] = (byte)rng.Next(256);
                 break;
         }
-        string dir = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"fuzz-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        string dir = Fixture.TempDirectory("fuzz");
         File.Copy(Path.Combine(Fixture.PathOf("gpt2-untied-f16"), "config.json"), Path.Combine(dir, "config.json"));
         File.WriteAllBytes(Path.Combine(dir, ModelFolder.SingleFile), bytes);
         return dir;
@@ -70,7 +69,7 @@ public sealed class SafetensorsPropertyTests
             long count = shape.Aggregate(1L, (p, d) => p * d);
             entries.Add(($"t{t}.{rng.Next(1000)}", shape, Enumerable.Range(0, (int)count).Select(_ => (float)(rng.NextDouble() * 200 - 100)).ToArray()));
         }
-        string path = Path.Combine(Path.GetTempPath(), $"rlsedit-st-{Guid.NewGuid():N}.safetensors");
+        string path = Fixture.TempPath("st", ".safetensors");
         SafetensorsWriter.Write(path, entries.Select(e => SafetensorsEntry.FromFloats(e.Name, SafetensorsDType.F32, e.Shape, e.Values)).ToList());
         using (var file = SafetensorsFile.Open(path))
         {

@@ -6,7 +6,7 @@ namespace RlsEdit.Models.Tests;
 
 public sealed class SafetensorsTests
 {
-    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"rlsedit-st-{Guid.NewGuid():N}.safetensors");
+    private static string TempFile() => Fixture.TempPath("st", ".safetensors");
 
     /// <summary>A file made of a raw header string and <paramref name="dataBytes"/> zero bytes of data.</summary>
     private static string WriteRaw(string header, int dataBytes, ulong? declaredLength = null)

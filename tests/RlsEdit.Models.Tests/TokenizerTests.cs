@@ -17,12 +17,7 @@ public sealed class TokenizerTests
     // " world" → Ġ w o r l d → (Ġ w) → Ġw o r l d → (Ġw o) → Ġwo r l d = [12, 6, 2, 7].
     private static readonly int[] Expected = [8, 10, 12, 6, 2, 7];
 
-    private static string TempDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "rlsedit-models-tests", $"tok-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private static string TempDir() => Fixture.TempDirectory("tok");
 
     [Fact]
     public void VocabAndMergesEncodeByHand()

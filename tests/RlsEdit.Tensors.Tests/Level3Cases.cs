@@ -6,7 +6,10 @@ namespace RlsEdit.Tensors.Tests;
 /// <summary>Option sets that push small problems through every blocking edge, each kernel and both threading paths.</summary>
 internal static class Level3Cases
 {
-    /// <summary>Public defaults, then tiny blocks (MC = 2·MR, KC = 5, NC = 2·NR) serial and on 2 threads, for each kernel.</summary>
+    /// <summary>
+    /// Public defaults, then tiny blocks (MC = 2·MR, KC = 5, NC = 2·NR) for each kernel: serial with the BLIS
+    /// macro-kernel order, and on 2 threads with the row-strip order.
+    /// </summary>
     public static IEnumerable<(string Name, GemmOptions<T>? Options)> Options<T>() where T : unmanaged
     {
         yield return ("public defaults", null);
@@ -16,8 +19,8 @@ internal static class Level3Cases
             {
                 Mc = 2 * kernel.Mr, Kc = 5, Nc = 2 * kernel.Nr, ReferenceBelowFlops = 0, ParallelFromFlops = 0,
             };
-            yield return ($"{kernel.Name}, tiny blocks, serial", tiny with { MaxThreads = 1 });
-            yield return ($"{kernel.Name}, tiny blocks, 2 threads", tiny with { MaxThreads = 2 });
+            yield return ($"{kernel.Name}, tiny blocks, serial, BLIS order", tiny with { MaxThreads = 1, RowOrderPanelBytes = 0 });
+            yield return ($"{kernel.Name}, tiny blocks, 2 threads, row order", tiny with { MaxThreads = 2 });
         }
     }
 

@@ -101,6 +101,23 @@ public class NpyRoundTripTests
     }
 
     [Fact]
+    public void Matrix_shortcuts_write_and_read_a_file()
+    {
+        string dir = NpyTestData.TempDirectory();
+        try
+        {
+            var m = Matrix<double>.FromArray(new double[,] { { 1.5, -2 }, { 3, 4 }, { 5, 6.25 } });
+            string path = Path.Combine(dir, "m.npy");
+            Npy.Write(path, m.View);
+            Assert.Equal(NpyDataType.Float64, Npy.Read(path).DataType);
+            Matrix<float> back = Npy.ReadMatrix<float>(path);
+            Assert.Equal((3, 2), (back.Rows, back.Cols));
+            Assert.Equal(Array.ConvertAll(m.Data, x => (float)x), back.Data);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void Three_dimensional_arrays_do_not_become_matrices_and_floats_are_not_integers()
     {
         var cube = NpyArray.FromDoubles(new double[8], 2, 2, 2);

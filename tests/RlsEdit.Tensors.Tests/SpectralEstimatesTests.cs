@@ -50,6 +50,24 @@ public class SpectralEstimatesTests
     }
 
     [Fact]
+    public void Regularized_gram_matrices_like_rls_covariances_meet_the_documented_bound()
+    {
+        // K·Kᵀ/m + λI: a Marchenko–Pastur bulk with soft edges, the shape of an RLS covariance.
+        const int n = 120, m = 300, steps = SpectralEstimates.DefaultSteps;
+        var k = Gaussian(n, m, new Random(29));
+        var a = new Matrix<double>(n, n);
+        Blas.Gemm(1.0 / m, k.View, k.View.Transposed, 0.0, a.View);
+        for (int i = 0; i < n; i++) a[i, i] += 1e-3;
+        double[] exact = SymmetricEigen.Values(a.View);
+        double spread = exact[^1] - exact[0];
+        double bound = 0.103 * Math.Pow(Math.Log(n * Math.Pow(steps - 1, 4)) / (steps - 1), 2) * spread;
+        double max = SpectralEstimates.LambdaMax(a.View), min = SpectralEstimates.LambdaMin(a.View);
+        Assert.InRange(exact[^1] - max, -1e-12 * exact[^1], bound);
+        Assert.InRange(min - exact[0], -1e-12 * exact[^1], bound);
+        Assert.InRange(SpectralEstimates.Condition(a.View), exact[^1] / exact[0] * 0.99, exact[^1] / exact[0] * (1 + 1e-10));
+    }
+
+    [Fact]
     public void Repeated_extreme_eigenvalues_and_float_precision()
     {
         double[] lambda = [5, 5, 5, 3, 2, 0.5, 0.5, 0.5, 1, 4];

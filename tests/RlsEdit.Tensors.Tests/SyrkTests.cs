@@ -1,4 +1,7 @@
 using System.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using RlsEdit.Tensors;
 using RlsEdit.Tensors.Kernels;
 using Xunit;
@@ -67,4 +70,20 @@ public class SyrkTests
         var e = Assert.Throws<ShapeMismatchException>(() => Blas.Syrk(1.0, new Matrix<double>(3, 4), 0.0, new Matrix<double>(4, 4)));
         Assert.Contains("c", e.Message);
     }
+
+    [Property(MaxTest = 30)]
+    public Property Random_shapes_layouts_and_blockings_match_naive_and_leave_the_upper_triangle() =>
+        Prop.ForAll(Gen.Choose(0, 45).Two().ToArbitrary(), Gen.Choose(0, 1 << 20).ToArbitrary(), (shape, seed) =>
+        {
+            var rng = new Random(seed);
+            var (n, k) = shape;
+            var (alpha, beta) = Scalars[rng.Next(Scalars.Length)];
+            var kernel = GemmOptions<float>.Default.Kernels;
+            var options = GemmOptions<float>.Default with
+            {
+                Mc = kernel.Mr * (1 + rng.Next(3)), Kc = 1 + rng.Next(9), Nc = kernel.Nr * (1 + rng.Next(2)),
+                MaxThreads = 1 + rng.Next(2), ParallelFromFlops = 0, ReferenceBelowFlops = 0,
+            };
+            Check<float>(n, k, Layouts[rng.Next(Layouts.Length)], Layouts[rng.Next(Layouts.Length)], alpha, beta, $"random blocking {options.Mc}/{options.Kc}/{options.Nc}", options, rng);
+        });
 }

@@ -16,7 +16,7 @@ public static class WoodburyArbitraries
 {
     public static Arbitrary<WoodburyCase> Cases() =>
         (from d in SizeGen(160)
-         from u in Gen.Elements(0, 1, 2, 3, 7, 10, 33)
+         from u in Gen.Elements(0, 1, 2, 3, 7, 10, 33, 60)
          from cond in Gen.Elements(1.0, 10.0, 100.0, 1e4)
          from lc in LayoutGen
          from lk in LayoutGen

@@ -41,16 +41,18 @@ public sealed class RlsCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("recursive", "float64", 1e-10)]
-    [InlineData("recompute", "float64", 1e-10)]
-    [InlineData("recursive", "float32", 1e-4)]
-    public void Rls_writes_the_batch_least_squares_weight_and_a_report(string mode, string dtype, double tolerance)
+    [InlineData("recursive", "float64", 1e-10, "inverse")]
+    [InlineData("recompute", "float64", 1e-10, "inverse")]
+    [InlineData("recursive", "float32", 1e-4, "inverse")]
+    [InlineData("recursive", "float64", 1e-10, "cholesky")]
+    [InlineData("recursive", "float32", 1e-4, "cholesky")]
+    public void Rls_writes_the_batch_least_squares_weight_and_a_report(string mode, string dtype, double tolerance, string form)
     {
         var p = SmallProblem();
         string stream = WriteStream(p);
         string output = Path_("out.npz"), report = Path_("report.json");
         int rc = RlsEdit.Cli.Program.Main(["rls", "--stream", stream, "--alpha", "0.5", "--beta", "2", "--out", output,
-            "--mode", mode, "--dtype", dtype, "--report", report, "--save-covariance", "--verify"]);
+            "--mode", mode, "--dtype", dtype, "--form", form, "--report", report, "--save-covariance", "--verify"]);
         Assert.Equal(0, rc);
         var arrays = Npz.Read(output);
         var w = TestData.ToMathNet(arrays["W"].ToMatrix<double>());

@@ -102,6 +102,20 @@ public static class TestData
         return result;
     }
 
+    /// <summary>
+    /// The size against which an error in W_t is measured: ‖W_t*‖_F + ‖H_t⁻¹‖₂·‖|B|‖_F, where |B| = α|W₀| + β|K₀|ᵀ|V₀| + Σ|K_i|ᵀ|V_i|
+    /// adds the terms of B_t in absolute value. When B_t cancels to something small, rounding in the terms still leaves an
+    /// error of order ε·‖H⁻¹‖·‖|B|‖, so a bound relative to ‖W_t*‖ alone would be wrong.
+    /// </summary>
+    public static double WeightErrorScale(Problem p, int steps)
+    {
+        var (a, y) = Stacked(p, steps);
+        var h = a.TransposeThisAndMultiply(a);
+        var bAbs = a.PointwiseAbs().TransposeThisAndMultiply(y.PointwiseAbs());
+        double lambdaMin = h.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Min(z => z.Real);
+        return h.Solve(a.TransposeThisAndMultiply(y)).FrobeniusNorm() + bAbs.FrobeniusNorm() / lambdaMin;
+    }
+
     public static double RelativeError(MM actual, MM expected) =>
         (actual - expected).FrobeniusNorm() / Math.Max(expected.FrobeniusNorm(), double.Epsilon);
 

@@ -110,13 +110,30 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
+def scale_rope(inv_freq, scaling):
+    """Hugging Face's rope_scaling initialisations: 'linear' and 'llama3' (Llama 3.1+)."""
+    if not scaling or scaling.get("rope_type", scaling.get("type")) == "default":
+        return inv_freq
+    kind, factor = scaling.get("rope_type", scaling.get("type")), scaling["factor"]
+    if kind == "linear":
+        return inv_freq / factor
+    assert kind == "llama3"
+    low, high, old = scaling["low_freq_factor"], scaling["high_freq_factor"], scaling["original_max_position_embeddings"]
+    wavelen = 2 * math.pi / inv_freq
+    scaled = torch.where(wavelen > old / low, inv_freq / factor, inv_freq)
+    smooth = (old / wavelen - low) / (high - low)
+    smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+    medium = (wavelen >= old / high) & (wavelen <= old / low)
+    return torch.where(medium, smoothed, scaled)
+
+
 def llama_forward(p, cfg, ids):
     d, h = cfg["hidden_size"], cfg["num_attention_heads"]
     kvh = cfg.get("num_key_value_heads", h)
     hd = cfg.get("head_dim", d // h)
     eps, theta = cfg["rms_norm_eps"], cfg.get("rope_theta", 10000.0)
     t = len(ids)
-    inv_freq = 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+    inv_freq = scale_rope(1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd)), cfg.get("rope_scaling"))
     freqs = torch.outer(torch.arange(t, dtype=torch.float64), inv_freq)
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos(), emb.sin()
@@ -266,6 +283,22 @@ def main(root):
            "sliding_window": 64, "bos_token_id": 90, "eos_token_id": 91}
     folder, p = write_model(root, "qwen2-tiny", cfg, llama_params(cfg, gen, qkv_bias=True), "F32")
     ids = [90, 3, 14, 15, 92, 65, 35, 8, 9, 79, 32, 91]
+    write_expected(folder, ids, *llama_forward(p, cfg, torch.tensor(ids)))
+
+    # Llama 3.1-style RoPE scaling: at head_dim 8 and θ 1e4 the wavelengths are 6.3, 63, 628 and 6283; with an
+    # original context of 128 and frequency factors 1 and 8 they are kept, smoothed, scaled and scaled, so every
+    # branch is exercised. A second model uses "linear" scaling.
+    cfg = {"model_type": "llama", "vocab_size": 64, "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+           "num_attention_heads": 4, "num_key_value_heads": 4, "max_position_embeddings": 64, "rms_norm_eps": 1e-5,
+           "rope_theta": 10000.0, "hidden_act": "silu", "tie_word_embeddings": True,
+           "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 8.0,
+                            "original_max_position_embeddings": 128}}
+    folder, p = write_model(root, "llama3-rope-scaled", cfg, llama_params(cfg, gen, qkv_bias=False), "F32")
+    ids = [1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45, 49, 53, 57, 61, 2, 3, 4, 6]
+    write_expected(folder, ids, *llama_forward(p, cfg, torch.tensor(ids)))
+
+    cfg = dict(cfg, rope_scaling={"type": "linear", "factor": 4.0})
+    folder, p = write_model(root, "llama-rope-linear", cfg, llama_params(cfg, gen, qkv_bias=False), "F32")
     write_expected(folder, ids, *llama_forward(p, cfg, torch.tensor(ids)))
 
 

@@ -44,15 +44,22 @@ internal static class ModelCommand
 
     private static Command Keys()
     {
-        var model = ModelOption();
+        var model = new Option<string>("--model") { Description = "Model folder (config.json + safetensors) or .onnx file (run with ONNX Runtime).", Required = true };
         var layer = new Option<int>("--layer") { Description = "Layer whose MLP down-projection input is read.", Required = true };
         var ids = TokenIdsOption(required: true);
         var output = OutOption();
         var cmd = new Command("keys", "Write the MLP keys (down-projection input) of one layer, float32 [T, d_k], to a .npy file.") { model, layer, ids, output };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
-            var m = ModelFolder.Load<float>(r.GetValue(model)!);
             int l = r.GetValue(layer);
+            if (OnnxCommand.IsOnnxPath(r.GetValue(model)!))
+            {
+                var onnxKeys = OnnxCommand.Keys(r.GetValue(model)!, l, ParseIds(r.GetValue(ids)!));
+                Npy.Write(r.GetValue(output)!, NpyArray.FromMatrix(onnxKeys.View));
+                AnsiConsole.MarkupLine($"wrote layer-{l} keys [[{onnxKeys.Rows}, {onnxKeys.Cols}]] to {Markup.Escape(r.GetValue(output)!)}");
+                return 0;
+            }
+            var m = ModelFolder.Load<float>(r.GetValue(model)!);
             if ((uint)l >= (uint)m.Config.LayerCount)
                 throw new ArgumentException($"model keys: --layer must be in [0, {m.Config.LayerCount}), got {l}.");
             var tokens = ParseIds(r.GetValue(ids)!);
@@ -86,9 +93,10 @@ internal static class ModelCommand
             int[] tokens = text is not null ? tokenizer!.EncodeToIds(text).ToArray() : ParseIds(idText!);
             var options = new GenerationOptions(r.GetValue(maxNew), r.GetValue(temperature), r.GetValue(topK), r.GetValue(seed), m.Config.EosTokenId);
             var generated = Generation.Generate(m, tokens, options);
+            // Plain stdout, not console markup: the text and ids are meant to be piped.
             if (tokenizer is not null)
-                AnsiConsole.WriteLine(tokenizer.Decode(tokens.Concat(generated)));
-            AnsiConsole.MarkupLine($"[grey]new token ids:[/] {string.Join(",", generated)}");
+                Console.Out.WriteLine(tokenizer.Decode(tokens.Concat(generated)));
+            Console.Out.WriteLine($"new token ids: {string.Join(",", generated)}");
             return 0;
         }));
         return cmd;

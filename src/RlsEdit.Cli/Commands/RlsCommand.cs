@@ -24,23 +24,26 @@ internal static class RlsCommand
         mode.AcceptOnlyFromAmong("recursive", "reset", "recompute");
         var dtype = new Option<string>("--dtype") { Description = "Precision of W and C.", DefaultValueFactory = _ => "float64" };
         dtype.AcceptOnlyFromAmong("float64", "float32");
+        var form = new Option<string>("--form") { Description = "Store C = H⁻¹ (inverse, as the paper) or the Cholesky factor of H (cholesky).", DefaultValueFactory = _ => "inverse" };
+        form.AcceptOnlyFromAmong("inverse", "cholesky");
         var report = new Option<FileInfo?>("--report") { Description = "Write a JSON report with one entry per step." };
         var saveCovariance = new Option<bool>("--save-covariance") { Description = "Also store C (d_k×d_k) in the output." };
         var verify = new Option<bool>("--verify") { Description = "Re-solve H⁻¹B once at the end and print the relative difference (recursive/recompute)." };
         var cmd = new Command("rls", "Apply a key/value edit stream (.npz) to one weight with soft recursive least squares.")
         {
-            stream, alpha, beta, output, mode, dtype, report, saveCovariance, verify,
+            stream, alpha, beta, output, mode, dtype, form, report, saveCovariance, verify,
         };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var args = new Arguments(r.GetValue(stream)!.FullName, r.GetValue(alpha), r.GetValue(beta), r.GetValue(output)!.FullName,
-                ParseMode(r.GetValue(mode)!), r.GetValue(report)?.FullName, r.GetValue(saveCovariance), r.GetValue(verify));
+                ParseMode(r.GetValue(mode)!), r.GetValue(form) == "cholesky" ? CovarianceForm.CholeskyFactor : CovarianceForm.Inverse,
+                r.GetValue(report)?.FullName, r.GetValue(saveCovariance), r.GetValue(verify));
             return r.GetValue(dtype) == "float32" ? Run<float>(args) : Run<double>(args);
         }));
         return cmd;
     }
 
-    private sealed record Arguments(string Stream, double Alpha, double Beta, string Out, EditMode Mode, string? Report, bool SaveCovariance, bool Verify);
+    private sealed record Arguments(string Stream, double Alpha, double Beta, string Out, EditMode Mode, CovarianceForm Form, string? Report, bool SaveCovariance, bool Verify);
 
     private static EditMode ParseMode(string text) => text switch
     {
@@ -58,7 +61,7 @@ internal static class RlsCommand
 
         var data = KeyValueStreamFile<T>.Load(a.Stream);
         var hyper = new RlsHyperParameters(a.Alpha, a.Beta);
-        var editor = new RlsEditor<T>(data.W0.View, hyper, data.Anchor, new RlsEditorOptions { Mode = a.Mode, TrackInformation = a.Verify && a.Mode != EditMode.Reset });
+        var editor = new RlsEditor<T>(data.W0.View, hyper, data.Anchor, new RlsEditorOptions { Mode = a.Mode, Form = a.Form, TrackInformation = a.Verify && a.Mode != EditMode.Reset });
         var steps = new JsonArray();
         double totalMs = 0;
         var times = new List<double>(data.Sizes.Length);

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace RlsEdit.Models.Layers;
 
@@ -13,7 +15,43 @@ internal static class Activations<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>GELU, tanh approximation (GPT-2's gelu_new): ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
     public static T Gelu(T x) => Half * x * (T.One + T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x)));
 
-    /// <summary>d/dx of <see cref="Gelu"/>.</summary>
+    /// <summary>y = <see cref="Gelu(T)"/>(x) element-wise; vectorised (TensorPrimitives) for float.</summary>
+    public static void Gelu(ReadOnlySpan<T> x, Span<T> y)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            for (int i = 0; i < x.Length; i++) y[i] = Gelu(x[i]);
+            return;
+        }
+        var xs = MemoryMarshal.Cast<T, float>(x);
+        var ys = MemoryMarshal.Cast<T, float>(y);
+        TensorPrimitives.Multiply(xs, xs, ys);                                // x²
+        TensorPrimitives.Multiply(ys, 0.044715f, ys);
+        TensorPrimitives.Add(ys, 1f, ys);                                     // 1 + 0.044715x²
+        TensorPrimitives.Multiply(ys, xs, ys);                                // x + 0.044715x³
+        TensorPrimitives.Multiply(ys, (float)Math.Sqrt(2 / Math.PI), ys);
+        TensorPrimitives.Tanh(ys, ys);
+        TensorPrimitives.Add(ys, 1f, ys);
+        TensorPrimitives.Multiply(ys, 0.5f, ys);                              // ½(1 + tanh)
+        TensorPrimitives.Multiply(ys, xs, ys);
+    }
+
+    /// <summary>y = <see cref="Silu"/>(gate) · up element-wise; vectorised (TensorPrimitives) for float.</summary>
+    public static void SwiGlu(ReadOnlySpan<T> gate, ReadOnlySpan<T> up, Span<T> y)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            for (int i = 0; i < gate.Length; i++) y[i] = Silu(gate[i]) * up[i];
+            return;
+        }
+        var g = MemoryMarshal.Cast<T, float>(gate);
+        var ys = MemoryMarshal.Cast<T, float>(y);
+        TensorPrimitives.Sigmoid(g, ys);
+        TensorPrimitives.Multiply(ys, g, ys);
+        TensorPrimitives.Multiply(ys, MemoryMarshal.Cast<T, float>(up), ys);
+    }
+
+    /// <summary>d/dx of <see cref="Gelu(T)"/>.</summary>
     public static T GeluDerivative(T x)
     {
         T t = T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x));

@@ -29,7 +29,7 @@ internal sealed class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         _config = config;
         Norm1 = norm1; Norm2 = norm2; QkvProjections = qkv; OutputProjection = output;
         InProjection = inProjection; UpProjection = upProjection; DownProjection = downProjection;
-        _rope = config.Architecture == ModelArchitecture.Llama ? new Rope<T>(config.HeadDim, config.RopeTheta) : null;
+        _rope = config.Architecture == ModelArchitecture.Llama ? new Rope<T>(config.HeadDim, config.RopeTheta, config.RopeScaling) : null;
     }
 
     private int QWidth => _config.HeadCount * _config.HeadDim;
@@ -63,17 +63,14 @@ internal sealed class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         Norm2.Forward(a.Mid, a.Ln2, a.Mean2, a.Rstd2);
         InProjection.Forward(a.Ln2, a.Pre);
-        var pre = a.Pre.Data;
-        var key = a.Key.Data;
         if (UpProjection is null)
         {
-            for (int i = 0; i < key.Length; i++) key[i] = Activations<T>.Gelu(pre[i]);
+            Activations<T>.Gelu(a.Pre.Data, a.Key.Data);
         }
         else
         {
             UpProjection.Forward(a.Ln2, a.Up!);
-            var up = a.Up!.Data;
-            for (int i = 0; i < key.Length; i++) key[i] = Activations<T>.Silu(pre[i]) * up[i];
+            Activations<T>.SwiGlu(a.Pre.Data, a.Up!.Data, a.Key.Data);
         }
         DownProjection.Forward(a.Key, a.Value);
         a.Value.View.CopyTo(a.Output);

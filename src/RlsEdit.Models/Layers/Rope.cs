@@ -12,12 +12,13 @@ internal sealed class Rope<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly int _headDim;
     private readonly double[] _inverseFrequency;
 
-    public Rope(int headDim, double theta)
+    public Rope(int headDim, double theta, RopeScaling? scaling)
     {
         _headDim = headDim;
         _inverseFrequency = new double[headDim / 2];
         for (int i = 0; i < _inverseFrequency.Length; i++)
             _inverseFrequency[i] = 1.0 / Math.Pow(theta, 2.0 * i / headDim);
+        scaling?.Apply(_inverseFrequency);
     }
 
     // x: [N, heads·hd], rotated in place by the position of each row; inverse rotates back (the backward pass,

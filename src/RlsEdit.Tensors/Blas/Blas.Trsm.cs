@@ -23,7 +23,7 @@ public static partial class Blas
         if (side == Side.Right)
         {
             // X·A = αB  ⇔  Aᵀ·Xᵀ = αBᵀ, and the transpose of a triangle is the opposite triangle.
-            (side, triangle, a, b) = (Side.Left, triangle == Triangle.Lower ? Triangle.Upper : Triangle.Lower, a.Transposed, b.Transposed);
+            (triangle, a, b) = (triangle == Triangle.Lower ? Triangle.Upper : Triangle.Lower, a.Transposed, b.Transposed);
         }
         if (alpha != T.One) BlockedTriangularSolve.Scale(alpha, b);
         if (alpha == T.Zero) return;

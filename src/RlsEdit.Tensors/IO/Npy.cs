@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace RlsEdit.Tensors;
@@ -17,6 +18,11 @@ public static class Npy
         return Read(stream, path);
     }
 
+    /// <summary>Reads the file at <paramref name="path"/> as a matrix; see <see cref="NpyArray.ToMatrix{T}"/> for the conversions.</summary>
+    /// <exception cref="NpyFormatException">The file is malformed, unsupported, or holds more than two axes.</exception>
+    public static Matrix<T> ReadMatrix<T>(string path, VectorOrientation vector = VectorOrientation.Row) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Read(path).ToMatrix<T>(vector);
+
     /// <summary>
     /// Reads one array from <paramref name="stream"/>, which must hold exactly one <c>.npy</c> image from its current
     /// position to its end. <paramref name="sourceName"/> names it in error messages.
@@ -35,6 +41,10 @@ public static class Npy
         ArgumentNullException.ThrowIfNull(array);
         AtomicFile.Write(path, stream => Write(stream, array, order));
     }
+
+    /// <summary>Writes <paramref name="matrix"/> to <paramref name="path"/> as a 2-D float32 or float64 array, atomically.</summary>
+    public static void Write<T>(string path, MatrixView<T> matrix) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Write(path, NpyArray.FromMatrix(matrix));
 
     /// <summary>Writes <paramref name="array"/> as a <c>.npy</c> image to <paramref name="stream"/> in the given order.</summary>
     public static void Write(Stream stream, NpyArray array, NpyOrder order = NpyOrder.C)

@@ -47,22 +47,24 @@ public static class Npz
         using (archive)
         {
             var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (ZipArchiveEntry entry in archive.Entries)
+            // The zip reader validates lazily (while listing entries and while inflating), so the whole walk is guarded.
+            string current = sourceName;
+            try
             {
-                string entrySource = $"{sourceName}:{entry.FullName}";
-                if (!entry.FullName.EndsWith(EntrySuffix, StringComparison.Ordinal))
-                    throw new NpyFormatException(entrySource, "unexpected archive entry", "only '<name>.npy' entries", $"'{entry.FullName}'");
-                string name = entry.FullName[..^EntrySuffix.Length];
-                try
+                foreach (ZipArchiveEntry entry in archive.Entries)
                 {
+                    current = $"{sourceName}:{entry.FullName}";
+                    if (!entry.FullName.EndsWith(EntrySuffix, StringComparison.Ordinal))
+                        throw new NpyFormatException(current, "unexpected archive entry", "only '<name>.npy' entries", $"'{entry.FullName}'");
+                    string name = entry.FullName[..^EntrySuffix.Length];
                     using Stream entryStream = entry.Open();
-                    if (!arrays.TryAdd(name, Npy.Read(entryStream, entrySource, entry.Length)))
-                        throw new NpyFormatException(entrySource, "duplicate archive entry", "each name once", $"'{entry.FullName}' twice");
+                    if (!arrays.TryAdd(name, Npy.Read(entryStream, current, entry.Length)))
+                        throw new NpyFormatException(current, "duplicate archive entry", "each name once", $"'{entry.FullName}' twice");
                 }
-                catch (InvalidDataException e)
-                {
-                    throw new NpyFormatException(entrySource, "corrupt archive entry", "a readable stored or deflated entry", e.Message, e);
-                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw new NpyFormatException(current, "corrupt archive", "a readable zip archive of stored or deflated entries", e.Message, e);
             }
             return arrays;
         }

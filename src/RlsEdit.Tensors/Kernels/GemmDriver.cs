@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace RlsEdit.Tensors.Kernels;
 
@@ -76,9 +77,19 @@ internal static unsafe class GemmDriver
     {
         var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
+        int kcBlock = options.Kc, mcBlock = options.Mc;
+        if (p.N <= nr && p.K > kcBlock)
+        {
+            // A C one sliver wide (e.g. S·B in the Woodbury step) leaves A as the only large operand, read once:
+            // read its rows in runs as long as an MR×kc A sliver plus the kc×NR B sliver fit in L2 (fewer passes,
+            // page walks and prefetch restarts than KC-long runs), and keep the packed A block's size by shrinking MC.
+            int longestKc = ThinPanelL2Bytes / ((mr + nr) * sizeof(T));
+            kcBlock = CeilDiv(p.K, CeilDiv(p.K, longestKc));
+            mcBlock = Math.Max(mr, (int)((long)options.Mc * options.Kc / kcBlock) / mr * mr);
+        }
         // Several blocks per thread balance the load; never more than MC rows so that a block still fits L2.
-        int mc = threads > 1 ? Math.Min(options.Mc, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : options.Mc;
-        int kcMax = Math.Min(options.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
+        int mc = threads > 1 ? Math.Min(mcBlock, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : mcBlock;
+        int kcMax = Math.Min(kcBlock, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
         int packedASize = Math.Min(mc, RoundUp(p.M, mr)) * kcMax;
         T* packedB = PackBuffer<T>.ForB(RoundUp(ncMax, nr) * kcMax);
         int blocks = CeilDiv(p.M, mc), lastRow = p.M - 1;
@@ -88,16 +99,16 @@ internal static unsafe class GemmDriver
         {
             int nc = Math.Min(options.Nc, p.N - jc);
             if (p.LowerOnly && lastRow + p.Diagonal < jc) break; // every later column block lies above the diagonal
-            for (int pc = 0; pc < p.K; pc += options.Kc)
+            for (int pc = 0; pc < p.K; pc += kcBlock)
             {
-                int kc = Math.Min(options.Kc, p.K - pc);
+                int kc = Math.Min(kcBlock, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
                 Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
                 var step = new PanelStep<T>(jc, nc, pc, kc, beta, packedB, mc, packedASize);
                 if (threads > 1 && blocks > 1)
-                    Parallel.For(0, blocks, parallel, block => RowBlock(p, kernel, step, block));
+                    Parallel.For(0, blocks, parallel, block => RowBlock(p, options, step, block));
                 else
-                    for (int block = 0; block < blocks; block++) RowBlock(p, kernel, step, block);
+                    for (int block = 0; block < blocks; block++) RowBlock(p, options, step, block);
             }
         }
     }
@@ -110,45 +121,58 @@ internal static unsafe class GemmDriver
         public readonly T* PackedB = packedB;
     }
 
-    private static void RowBlock<T>(in Problem<T> p, MicroKernelSet<T> kernel, in PanelStep<T> step, int block) where T : unmanaged
+    private static void RowBlock<T>(in Problem<T> p, GemmOptions<T> options, in PanelStep<T> step, int block) where T : unmanaged
     {
+        var kernel = options.Kernels;
         int ic = block * step.Mc, mc = Math.Min(step.Mc, p.M - ic);
         if (p.LowerOnly && ic + mc - 1 + p.Diagonal < step.Jc) return;
         T* packedA = PackBuffer<T>.ForA(step.PackedASize);
         Packing.PackA(p.A, ic, step.Pc, mc, step.Kc, kernel.Mr, packedA);
-        MacroKernel(p, kernel, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
+        MacroKernel(p, options, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
     }
 
-    private static void MacroKernel<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* packedA, T* packedB,
+    private static void MacroKernel<T>(in Problem<T> p, GemmOptions<T> options, T* packedA, T* packedB,
         int ic, int jc, int mc, int nc, int kc, T beta) where T : unmanaged
     {
+        var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
-        bool unitColumns = p.ColStrideC == 1;
-        for (int jr = 0; jr < nc; jr += nr)
+        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes)
         {
-            int n = Math.Min(nr, nc - jr);
-            T* b = packedB + jr * kc;
             for (int ir = 0; ir < mc; ir += mr)
-            {
-                int m = Math.Min(mr, mc - ir);
-                T* a = packedA + ir * kc;
-                int i0 = ic + ir, j0 = jc + jr;
-                T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
-                if (p.LowerOnly)
-                {
-                    int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
-                    if (m - 1 + diagonal < 0) continue;
-                    if (diagonal < n - 1)
-                    {
-                        kernel.Lower(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, diagonal, p.Alpha, beta);
-                        continue;
-                    }
-                }
-                if (m == mr && n == nr && unitColumns) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
-                else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
-            }
+                for (int jr = 0; jr < nc; jr += nr)
+                    MicroTile(p, kernel, packedA + ir * kc, packedB + jr * kc, ic + ir, jc + jr, Math.Min(mr, mc - ir), Math.Min(nr, nc - jr), kc, beta);
+        }
+        else
+        {
+            // BLIS order: the kc×NR B sliver stays in L1 while the A slivers stream from L2.
+            for (int jr = 0; jr < nc; jr += nr)
+                for (int ir = 0; ir < mc; ir += mr)
+                    MicroTile(p, kernel, packedA + ir * kc, packedB + jr * kc, ic + ir, jc + jr, Math.Min(mr, mc - ir), Math.Min(nr, nc - jr), kc, beta);
         }
     }
+
+    /// <summary>One m×n (≤ MR×NR) tile of C at (<paramref name="i0"/>, <paramref name="j0"/>): full, edge or lower-triangle kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroTile<T>(in Problem<T> p, MicroKernelSet<T> kernel, T* a, T* b, int i0, int j0, int m, int n, int kc, T beta)
+        where T : unmanaged
+    {
+        T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
+        if (p.LowerOnly)
+        {
+            int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
+            if (m - 1 + diagonal < 0) return;
+            if (diagonal < n - 1)
+            {
+                kernel.Lower(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, diagonal, p.Alpha, beta);
+                return;
+            }
+        }
+        if (m == kernel.Mr && n == kernel.Nr && p.ColStrideC == 1) kernel.Full(kc, a, b, c, p.RowStrideC, p.Alpha, beta);
+        else kernel.Edge(kc, a, b, c, p.RowStrideC, p.ColStrideC, m, n, p.Alpha, beta);
+    }
+
+    /// <summary>L2 share (of Zen 4's 1 MiB) for the A and B slivers of a one-sliver-wide C.</summary>
+    private const int ThinPanelL2Bytes = 768 * 1024;
 
     private static int RoundUp(int value, int quantum) => CeilDiv(value, quantum) * quantum;
 

@@ -11,13 +11,19 @@ internal sealed record GemmOptions<T>(
     int Nc,
     int MaxThreads = 0,
     long ParallelFromFlops = 2L * 160 * 160 * 160,
-    long ReferenceBelowFlops = 2L * 12 * 12 * 12) where T : unmanaged
+    long ReferenceBelowFlops = 2L * 12 * 12 * 12,
+    long RowOrderPanelBytes = 256 * 1024) where T : unmanaged
 {
     /// <summary>
     /// Cache blocking for Zen 4 (32 KiB L1d, 1 MiB L2 per core): a kc×NR B sliver stays in L1 across the MR loop,
     /// the mc×kc A block in L2, the kc×nc B panel in L3.
     /// </summary>
     public static GemmOptions<T> Default { get; } = CreateDefault();
+
+    // RowOrderPanelBytes: the largest packed B panel for which the macro-kernel walks C row strip by row strip
+    // (A sliver outer, B slivers inner). Such a panel stays in L2, so nothing is lost by streaming it once per A
+    // sliver, and C — the dominant traffic when k is small, as in the Woodbury update — is then read and written
+    // sequentially instead of down row-stride-apart columns. Larger panels use the BLIS order (B sliver in L1).
 
     /// <summary>Threads this call may use: <see cref="MaxThreads"/> if set, else the global setting.</summary>
     public int Threads => MaxThreads > 0 ? MaxThreads : LinearAlgebra.MaxDegreeOfParallelism;

@@ -17,7 +17,16 @@ internal static unsafe class Packing
             int rows = Math.Min(mr, mc - ir);
             if (a.SymmetricLower)
             {
-                for (int i = 0; i < rows; i++) SymmetricLine(a, row + ir + i, col, kc, dst + i, mr);
+                // Columns right of the last row's diagonal lie wholly in the upper triangle: read them from the
+                // stored transpose, whose sliver columns are contiguous rows of storage; the rest row by row.
+                int gi = a.Row0 + row + ir, g0 = a.Col0 + col;
+                int upperStart = Math.Clamp(gi + rows - g0, 0, kc);
+                for (int i = 0; i < rows; i++) SymmetricLine(a, row + ir + i, col, upperStart, dst + i, mr);
+                for (int p = upperStart; p < kc; p++)
+                {
+                    T* s = a.Base + (g0 + p) * a.RowStride + gi * a.ColStride, column = dst + p * mr;
+                    for (int i = 0; i < rows; i++) column[i] = s[i * a.ColStride];
+                }
                 for (int i = rows; i < mr; i++)
                     for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
                 continue;
@@ -57,9 +66,17 @@ internal static unsafe class Packing
             int cols = Math.Min(nr, nc - jr);
             if (b.SymmetricLower)
             {
-                // Column j of a symmetric matrix is its row j.
+                // Rows below the last column's diagonal lie wholly in the stored lower triangle: copy them as rows;
+                // the rows above go column by column (column j of a symmetric matrix is its row j).
+                int gp = b.Row0 + row, gj = b.Col0 + col + jr;
+                int lowerStart = Math.Clamp(gj + cols - 1 - gp, 0, kc);
                 var bt = b.Transposed;
-                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, kc, dst + j, nr);
+                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, lowerStart, dst + j, nr);
+                for (int p = lowerStart; p < kc; p++)
+                {
+                    T* s = b.Base + (gp + p) * b.RowStride + gj * b.ColStride, line = dst + p * nr;
+                    for (int j = 0; j < cols; j++) line[j] = s[j * b.ColStride];
+                }
                 for (int j = cols; j < nr; j++)
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
                 continue;

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using RlsEdit.Tensors;
+
+namespace RlsEdit.Benchmarks;
+
+/// <summary>
+/// A second opinion for the factorization benchmarks on an oversubscribed machine: process CPU time (not wall
+/// time) of single-threaded runs, best of <c>reps</c>, ours and OpenBLAS interleaved in one process. Wall-clock
+/// BenchmarkDotNet numbers on a VM whose load average exceeds its core count mostly measure the neighbours.
+/// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- cputime potrf 5 1024 2048 3072</c>
+/// (kinds: potrf, blocksize, potri, trsm, woodbury; woodbury sizes are d, with u = 1, 10, 100).
+/// </summary>
+public static class CholeskyCpuTime
+{
+    public static void Run(string[] args)
+    {
+        if (!OpenBlas.IsAvailable) Console.WriteLine("libopenblas.so.0 not found: the OpenBLAS column is skipped.");
+        FactorizationBenchmarkInputs.UseThreads(1);
+        string kind = args[0];
+        int reps = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (int n in args.Skip(2).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            switch (kind)
+            {
+                case "potrf": Potrf(n, reps); break;
+                case "potri": Potri(n, reps); break;
+                case "blocksize": BlockSizes(n, reps); break;
+                case "trsm": Trsm(n, reps); break;
+                case "woodbury": Woodbury(n, reps); break;
+                default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, blocksize, potri, trsm, woodbury).");
+            }
+        }
+    }
+
+    private static double CpuMilliseconds()
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
+
+    /// <summary>Best CPU time of <paramref name="reps"/> runs after warm-up runs (the JIT tiers up meanwhile).</summary>
+    private static double Best(int reps, Action act, Action? reset = null)
+    {
+        for (int w = 0; w < 3; w++) { reset?.Invoke(); act(); }
+        Thread.Sleep(300);
+        double best = double.MaxValue;
+        for (int r = 0; r < reps; r++)
+        {
+            reset?.Invoke();
+            double t0 = CpuMilliseconds();
+            act();
+            best = Math.Min(best, CpuMilliseconds() - t0);
+        }
+        return best;
+    }
+
+    private static string Column(double flops, double ms) => $"{ms,9:F1} ms {flops / ms / 1e6,6:F1} GFLOP/s";
+
+    private static void Potrf(int n, int reps)
+    {
+        double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
+        double flops = (double)n * n * n / 3;
+        double ours = Best(reps, () => Cholesky.FactorInPlace(MatrixView<double>.RowMajor(work, n, n)), () => spd.AsSpan().CopyTo(work));
+        string line = $"potrf n={n,5}: RlsEdit {Column(flops, ours)}";
+        if (OpenBlas.IsAvailable)
+        {
+            double ob = Best(reps, () => OpenBlas.PotrfLowerRowMajor(work, n), () => spd.AsSpan().CopyTo(work));
+            line += $" | OpenBLAS {Column(flops, ob)} | ratio {ours / ob:F2}";
+        }
+        Console.WriteLine(line);
+    }
+
+    private static void BlockSizes(int n, int reps)
+    {
+        double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
+        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512 })
+        {
+            double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
+            Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
+        }
+    }
+
+    private static void Potri(int n, int reps)
+    {
+        double[] l = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[l.Length];
+        Cholesky.FactorInPlace(MatrixView<double>.RowMajor(l, n, n));
+        double ours = Best(reps, () => Cholesky.InvertInPlace(MatrixView<double>.RowMajor(work, n, n)), () => l.AsSpan().CopyTo(work));
+        Console.WriteLine($"potri n={n,5}: RlsEdit {Column(2.0 * n * n * n / 3, ours)}");
+    }
+
+    private static unsafe void Trsm(int n, int reps)
+    {
+        double[] l = FactorizationBenchmarkInputs.Spd(n, 2);
+        Cholesky.FactorInPlace(MatrixView<double>.RowMajor(l, n, n));
+        var rng = new Random(3);
+        double[] b = Enumerable.Range(0, n * n).Select(_ => 2 * rng.NextDouble() - 1).ToArray(), work = new double[b.Length];
+        double flops = (double)n * n * n;
+        foreach (var side in new[] { Side.Left, Side.Right })
+        {
+            double ours = Best(reps, () =>
+            {
+                var lv = MatrixView<double>.RowMajor(l, n, n);
+                var bv = MatrixView<double>.RowMajor(work, n, n);
+                if (side == Side.Left) Blas.Trsm(Side.Left, Triangle.Lower, Diagonal.NonUnit, 1.0, lv, bv);
+                else Blas.Trsm(Side.Right, Triangle.Upper, Diagonal.NonUnit, 1.0, lv.Transposed, bv);
+            }, () => b.AsSpan().CopyTo(work));
+            string line = $"trsm {side,-5} n={n,5}: RlsEdit {Column(flops, ours)}";
+            if (OpenBlas.IsAvailable)
+            {
+                double ob = Best(reps, () =>
+                {
+                    fixed (double* pl = l, pb = work)
+                        OpenBlas.cblas_dtrsm(OpenBlas.RowMajor, side == Side.Left ? OpenBlas.Left : OpenBlas.Right, OpenBlas.Lower,
+                            side == Side.Left ? OpenBlas.NoTrans : OpenBlas.Trans, OpenBlas.NonUnit, n, n, 1.0, pl, n, pb, n);
+                }, () => b.AsSpan().CopyTo(work));
+                line += $" | OpenBLAS {Column(flops, ob)} | ratio {ours / ob:F2}";
+            }
+            Console.WriteLine(line);
+        }
+    }
+
+    private static void Woodbury(int d, int reps)
+    {
+        foreach (int u in new[] { 1, 10, 100 })
+        {
+            var bench = new WoodburyBenchmarks { D = d, U = u, Threads = 1 };
+            bench.Setup();
+            double ours = Best(reps, bench.RlsEdit);
+            string line = $"woodbury d={d,5} u={u,3}: RlsEdit {ours,8:F1} ms";
+            if (OpenBlas.IsAvailable)
+            {
+                double ob = Best(reps, bench.OpenBlasWoodbury);
+                line += $" | OpenBLAS dsymm+dsyrk {ob,8:F1} ms | ratio {ours / ob:F2}";
+            }
+            Console.WriteLine(line);
+        }
+    }
+}

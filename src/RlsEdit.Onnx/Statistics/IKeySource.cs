@@ -1,0 +1,18 @@
+using RlsEdit.Tensors;
+
+namespace RlsEdit.Onnx.Statistics;
+
+/// <summary>A forward pass that yields MLP keys for chosen layers: ONNX Runtime or the managed runtime.</summary>
+public interface IKeySource
+{
+    /// <summary>The layers whose keys <see cref="Keys"/> returns.</summary>
+    IReadOnlyList<int> Layers { get; }
+    /// <summary>Key width F of each layer.</summary>
+    int KeyWidth(int layer);
+    /// <summary>The longest sequence the model accepts.</summary>
+    int MaxLength { get; }
+    /// <summary>SHA-256 of the model (four int64 words).</summary>
+    long[] ModelFingerprint { get; }
+    /// <summary>[B·T, F] keys per layer for <paramref name="batch"/> unpadded sequences of <paramref name="length"/> tokens.</summary>
+    IReadOnlyDictionary<int, Matrix<float>> Keys(int[] ids, int batch, int length);
+}
