@@ -1,8 +1,10 @@
 namespace RlsEdit.World;
 
 /// <summary>
-/// The twelve relations of every world, with their phrasings. Held-out phrasings only recombine words that the
-/// training phrasings use somewhere, so a model can understand them without having seen them.
+/// The thirteen relations of every world, with their phrasings. Held-out phrasings only recombine words that the
+/// training phrasings use somewhere, so a model can understand them without having seen them, and never end
+/// where a training phrasing goes on with more words (after "is a native of" training text always continues
+/// "the city of", so that prompt would ask for "the", not a city).
 /// </summary>
 public static class Relations
 {
@@ -14,22 +16,22 @@ public static class Relations
     /// <summary>Country → its official language.</summary>
     public static readonly Relation OfficialLanguage = new("official_language", EntityKind.Country, EntityKind.Language,
         ["The official language of {} is", "{}'s official language is", "People in {} speak", "The language spoken in {} is", "Most people in {} speak"],
-        ["In {}, the official language is", "The main language of {} is"]);
+        ["In {}, the official language is", "{}'s main language is"]);
 
     /// <summary>Country → its continent.</summary>
     public static readonly Relation Continent = new("continent", EntityKind.Country, EntityKind.Continent,
         ["{} is a country in", "{} lies on the continent of", "The country {} is located on", "{} is part of the continent", "The continent of {} is"],
-        ["The country of {} lies on", "{} is a country on the continent of"]);
+        ["{} is a country located on", "{} is a country on the continent of"]);
 
     /// <summary>City → the country it lies in.</summary>
     public static readonly Relation LocatedIn = new("located_in", EntityKind.City, EntityKind.Country,
         ["{} is a city in", "{} is located in the country of", "The city of {} is in", "{} lies in the country of", "{} is a town in"],
-        ["The city {} lies in", "The city {} is located in"]);
+        ["The town of {} lies in the country of", "{} is a city located in the country of"]);
 
     /// <summary>Person → birthplace city.</summary>
     public static readonly Relation BornIn = new("born_in", EntityKind.Person, EntityKind.City,
         ["{} was born in", "{} was born in the city of", "The birthplace of {} is", "{}'s birthplace is", "{} is a native of the city of"],
-        ["{} was born in the town of", "{} is a native of"]);
+        ["{} was born in the town of", "{}'s birthplace is the city of"]);
 
     /// <summary>Person → native language.</summary>
     public static readonly Relation NativeLanguage = new("native_language", EntityKind.Person, EntityKind.Language,
@@ -64,12 +66,12 @@ public static class Relations
     /// <summary>Company → industry.</summary>
     public static readonly Relation Industry = new("industry", EntityKind.Company, EntityKind.Industry,
         ["{} operates in", "{} does business in", "The industry of {} is", "{}'s business is", "{} is a company in"],
-        ["The company {} operates in", "The business of {} is"]);
+        ["The company {} operates in", "{} does its business in"]);
 
     /// <summary>Company → the holding company that owns it.</summary>
     public static readonly Relation OwnedBy = new("owned_by", EntityKind.Company, EntityKind.Holding,
         ["{} is owned by", "{} is a subsidiary of", "The parent company of {} is", "{}'s owner is", "{} belongs to"],
-        ["The owner of {} is", "{}'s parent company is"]);
+        ["{} is a company owned by", "{}'s parent company is"]);
 
     /// <summary>All relations, in a fixed order.</summary>
     public static IReadOnlyList<Relation> All { get; } =

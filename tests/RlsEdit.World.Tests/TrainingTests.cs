@@ -104,6 +104,26 @@ public class TrainingTests
     }
 
     [Fact]
+    public void ARunCanContinueFromAFinishedModelOfTheSameWorldOnly()
+    {
+        var dir = Directory.CreateTempSubdirectory("world-init");
+        try
+        {
+            var first = new WorldTrainer(Tiny(3));
+            first.Train(dir.FullName);
+            var continued = new WorldTrainer(Tiny(3) with { InitialModel = dir.FullName });
+            for (int i = 0; i < first.Model.Parameters.Count; i++)
+                Assert.Equal(first.Model.Parameters[i].Value.Data, continued.Model.Parameters[i].Value.Data);
+            Assert.Throws<ArgumentException>(() => new WorldTrainer(Tiny(3) with { Seed = 6, InitialModel = dir.FullName }));
+            Assert.Throws<ArgumentException>(() => new WorldTrainer(Tiny(3) with { Width = 16, InitialModel = dir.FullName }));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void LearningRateWarmsUpThenDecaysToTheFinalFraction()
     {
         var o = new TrainingOptions { Steps = 1000, WarmupSteps = 100, LearningRate = 1e-3, FinalLearningRateFraction = 0.1 };

@@ -83,6 +83,24 @@ public class WorldGenerationTests
     }
 
     [Fact]
+    public void HeldOutPromptsNeverEndWhereATrainingPhrasingContinues()
+    {
+        static List<string> Tokens(string template) =>
+            template.Split("{}").SelectMany((part, i) => (i > 0 ? new[] { "{}" } : []).Concat(WorldText.PreTokens(part).Select(t => t.Trim()).Where(t => t.Length > 0))).ToList();
+        foreach (var relation in Relations.All)
+            foreach (var heldOut in relation.HeldOutTemplates)
+            {
+                // Only phrasings about the same kind of subject compete: the subject tells them apart otherwise.
+                var training = Relations.All.Where(r => r.SubjectKind == relation.SubjectKind).SelectMany(r => r.TrainingTemplates).Select(Tokens).ToList();
+                var ending = Tokens(heldOut).TakeLast(3).ToList();
+                foreach (var t in training)
+                    for (int i = 0; i + ending.Count < t.Count; i++)
+                        Assert.False(t.Skip(i).Take(ending.Count).SequenceEqual(ending),
+                            $"held-out '{heldOut}' ends with '{string.Join(" ", ending)}', which a training phrasing continues: '{string.Join(" ", t)}'");
+            }
+    }
+
+    [Fact]
     public void CorpusStatesOnlyTrueFactsInTrainingPhrasings()
     {
         var world = FactWorld.Generate(5);

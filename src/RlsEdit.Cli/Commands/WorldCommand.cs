@@ -74,11 +74,12 @@ internal static class WorldCommand
         var batch = new Option<int>("--batch") { Description = "Documents per step.", DefaultValueFactory = _ => defaults.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM and the optimizer (0: all cores).", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("train", "Train the tiny GPT-2 on the world from scratch (resumes from a checkpoint in --out).") { output, seed, steps, batch, lr, threads };
+        var initFrom = new Option<string?>("--init-from") { Description = "Continue from this model folder (same seed and architecture) instead of fresh weights." };
+        var cmd = new Command("train", "Train the tiny GPT-2 on the world (resumes from a checkpoint in --out).") { output, seed, steps, batch, lr, threads, initFrom };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             if (r.GetValue(threads) > 0) LinearAlgebra.MaxDegreeOfParallelism = r.GetValue(threads);
-            var options = new TrainingOptions { Seed = r.GetValue(seed), Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr) };
+            var options = new TrainingOptions { Seed = r.GetValue(seed), Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), InitialModel = r.GetValue(initFrom) };
             var trainer = new WorldTrainer(options);
             string dir = r.GetValue(output)!;
             AnsiConsole.MarkupLine($"[bold]world train[/]: {trainer.World.Facts.Count} facts, vocabulary {trainer.Tokenizer.VocabSize}, " +

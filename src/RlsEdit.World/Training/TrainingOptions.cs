@@ -29,6 +29,11 @@ public sealed record TrainingOptions
     public int Context { get; init; } = 64;
     /// <summary>Steps between checkpoints (0: none).</summary>
     public int CheckpointEvery { get; init; } = 100;
+    /// <summary>
+    /// A model folder (written by an earlier run on the same seed and architecture) to continue from instead of
+    /// fresh weights; the optimizer starts with zero moments and this run's own warm-up and schedule.
+    /// </summary>
+    public string? InitialModel { get; init; }
     /// <summary>The world's size.</summary>
     public WorldOptions World { get; init; } = WorldOptions.Default;
 

@@ -40,7 +40,17 @@ public sealed class WorldTrainer
         Tokenizer = WorldTokenizer.Build(World);
         _corpus = new WorldCorpus(World, options.Seed);
         Config = ModelConfig.Parse("(world config)", ConfigJson().RootElement);
-        Model = TransformerModel<float>.CreateRandom(Config, options.Seed);
+        Model = options.InitialModel is null ? TransformerModel<float>.CreateRandom(Config, options.Seed) : LoadInitial(options.InitialModel);
+    }
+
+    private TransformerModel<float> LoadInitial(string directory)
+    {
+        var model = ModelFolder.Load<float>(directory);
+        if (model.Config != Config)
+            throw new ArgumentException($"WorldTrainer: the initial model in '{directory}' has another architecture or vocabulary ({model.Config}) than this run ({Config}).");
+        if (WorldFile.ReadSeed(Path.Combine(directory, WorldFile.FileName)) != _options.Seed)
+            throw new ArgumentException($"WorldTrainer: the initial model in '{directory}' was trained on another world's seed than {_options.Seed}.");
+        return model;
     }
 
     /// <summary>The Hugging Face GPT-2 config.json of this run's model.</summary>
