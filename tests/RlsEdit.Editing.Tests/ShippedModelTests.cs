@@ -1,0 +1,50 @@
+using RlsEdit.World;
+using Xunit;
+
+namespace RlsEdit.Editing.Tests;
+
+/// <summary>Edits the shipped tiny-world model (models/tiny-world) with the subject-token pipeline of the reference.</summary>
+public sealed class ShippedModelTests
+{
+    private static string ModelDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "models", "tiny-world");
+            if (File.Exists(Path.Combine(candidate, "model.safetensors"))) return candidate;
+        }
+        throw new DirectoryNotFoundException("models/tiny-world was not found above the test's output folder.");
+    }
+
+    // The tuned values of docs/results.md, with fewer statistics texts to keep the test short.
+    internal static EditHyperParameters TinyWorldHyperParameters => new()
+    {
+        Layers = [0, 1], FactToken = "subject_last", VNumGradSteps = 25, VLr = 2.0, ClampNormFactor = 10, VWeightDecay = 0.1,
+        KlFactor = 0.0625, Mom2UpdateWeight = 10, Mom2NSamples = 400, LambdaReg = 0, MuReg = 1,
+    };
+
+    [Fact]
+    public void RlsEditEditsTakeAndNeighboursAreKept()
+    {
+        string model = ModelDirectory();
+        var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(model, WorldFile.FileName)));
+        var cases = EditSetGenerator.Generate(world, 6, seed: 1);
+        string dir = Path.Combine(Path.GetTempPath(), $"rlsedit-shipped-{Guid.NewGuid():N}");
+        try
+        {
+            var summary = EditRun.Run(new EditRunOptions
+            {
+                ModelDirectory = model, Cases = cases, HyperParameters = TinyWorldHyperParameters, Editor = EditorKind.RlsEdit,
+                BatchSize = 3, OutputDirectory = dir, StatisticsTexts = StatisticsCorpus.Load(model, null, 400),
+                CheckpointEvery = 0, FluencyCases = 0, SaveModel = false,
+            })!;
+            Assert.True(summary.Post.RewriteSuccess >= 80, $"efficacy {summary.Pre.RewriteSuccess} → {summary.Post.RewriteSuccess}");
+            Assert.True(summary.Post.NeighborhoodSuccess >= summary.Pre.NeighborhoodSuccess - 20,
+                $"neighbourhood {summary.Pre.NeighborhoodSuccess} → {summary.Post.NeighborhoodSuccess}");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
