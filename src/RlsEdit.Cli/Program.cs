@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(OnnxCommand.Create());
+        root.Subcommands.Add(WorldCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
