@@ -85,7 +85,7 @@ internal static class WorldCommand
             AnsiConsole.MarkupLine($"[bold]world train[/]: {trainer.World.Facts.Count} facts, vocabulary {trainer.Tokenizer.VocabSize}, " +
                 $"{options.Layers} layers × {options.Width}, {trainer.Model.Parameters.Sum(p => p.Value.Data.Length):N0} parameters, {options.Steps} steps × {options.BatchSize} documents");
             var heldOut = FactEvaluator.HeldOutPrompts(trainer.World);
-            var probe = FactEvaluator.Subset(heldOut, 10);
+            var probe = FactEvaluator.Subset(heldOut, FactAccuracyReport.DefaultStride);
             TrainingResult result = null!;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>

@@ -19,8 +19,11 @@ public sealed record FactAccuracyReport(
 {
     /// <summary>The file name inside a model folder.</summary>
     public const string FileName = "eval.json";
-    /// <summary>Every n-th held-out prompt forms the fast subset.</summary>
-    public const int DefaultStride = 10;
+    /// <summary>
+    /// Every n-th held-out prompt forms the fast subset. Prompts come in (fact × two phrasings) order, so an odd
+    /// stride alternates between the phrasings; an even one would only ever test the first.
+    /// </summary>
+    public const int DefaultStride = 11;
 
     /// <summary>Measures <paramref name="model"/> on <paramref name="world"/>.</summary>
     public static FactAccuracyReport Measure(TransformerModel<float> model, FactWorld world, WorldTokenizer tokenizer)
