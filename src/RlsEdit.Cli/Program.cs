@@ -19,7 +19,6 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(OnnxCommand.Create());
-        root.Subcommands.Add(WorldCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
