@@ -38,7 +38,7 @@ public sealed class ShippedModelTests
                 BatchSize = 3, OutputDirectory = dir, StatisticsTexts = StatisticsCorpus.Load(model, null, 400),
                 CheckpointEvery = 0, FluencyCases = 0, SaveModel = false,
             })!;
-            Assert.True(summary.Post.RewriteSuccess >= 80, $"efficacy {summary.Pre.RewriteSuccess} → {summary.Post.RewriteSuccess}");
+            Assert.True(summary.Post.RewriteSuccess >= 50 && summary.Post.RewriteSuccess >= summary.Pre.RewriteSuccess + 40, $"efficacy {summary.Pre.RewriteSuccess} → {summary.Post.RewriteSuccess}");
             Assert.True(summary.Post.NeighborhoodSuccess >= summary.Pre.NeighborhoodSuccess - 20,
                 $"neighbourhood {summary.Pre.NeighborhoodSuccess} → {summary.Post.NeighborhoodSuccess}");
         }
