@@ -77,5 +77,25 @@ internal static class NotebookClaims
             Assert.True(r2[^1] < r2[0] / 10, $"R2: {r2[0]} → {r2[^1]}");
             Assert.True(r1ToR2[^1] > 10 * r1[^1], $"R1 ends {r1ToR2[^1]} from R2's limit and {r1[^1]} from its own");
         },
+        ["05-editing-a-real-model.ipynb"] = run =>
+        {
+            // One counterfactual edit of the shipped tiny-world model: the model knew the fact, and after the edit the
+            // new object is its top-1 answer to the edit prompt while the neighbour (same old object, other subject)
+            // keeps its answer (case 11: new object at p ≈ 0.97 vs ≤ 0.01 for the runner-up; neighbour at p ≈ 1).
+            string oldObject = run.Get<string>("oldObject"), newObject = run.Get<string>("newObject");
+            var topBefore = run.Get<string[]>("topBefore");
+            var topAfter = run.Get<string[]>("topAfter");
+            Assert.Equal(oldObject, topBefore[0]);
+            Assert.Equal(newObject, topAfter[0]);
+            Assert.Equal(topBefore[2], topAfter[2]);
+            Assert.Equal(oldObject, topBefore[2]);
+            // The paraphrase (a phrasing held out of training and of the edit) follows the edit as well.
+            Assert.Equal(newObject, topAfter[1]);
+            // The probabilities behind the figure: the new object overtook the old one on the edit prompt.
+            var oldAfter = run.Get<double[]>("oldAfter");
+            var newBefore = run.Get<double[]>("newBefore");
+            var newAfter = run.Get<double[]>("newAfter");
+            Assert.True(newAfter[0] > oldAfter[0] && newAfter[0] > newBefore[0], $"P(new) {newBefore[0]} → {newAfter[0]}, P(old) after {oldAfter[0]}");
+        },
     };
 }
