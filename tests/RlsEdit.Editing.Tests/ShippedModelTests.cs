@@ -6,7 +6,7 @@ namespace RlsEdit.Editing.Tests;
 /// <summary>Edits the shipped tiny-world model (models/tiny-world) with the subject-token pipeline of the reference.</summary>
 public sealed class ShippedModelTests
 {
-    private static string ModelDirectory()
+    internal static string ModelDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
