@@ -32,10 +32,11 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Export_then_model_keys_on_the_onnx_file_equals_model_keys_on_the_folder()
+    [Theory]
+    [MemberData(nameof(Fixture.Names), MemberType = typeof(Fixture))]
+    public void Export_then_model_keys_on_the_onnx_file_equals_model_keys_on_the_folder(string name)
     {
-        var f = Fixture.Gpt2;
+        var f = Fixture.Get(name);
         Assert.Equal(0, Program.Main(["onnx", "export", "--model", f.Folder, "--out", P("m.onnx")]));
         Assert.Equal(0, Program.Main(["model", "keys", "--model", P("m.onnx"), "--layer", "1", "--token-ids", "4,8,15,16,23,42", "--out", P("onnx.npy")]));
         Assert.Equal(0, Program.Main(["model", "keys", "--model", f.Folder, "--layer", "1", "--token-ids", "4,8,15,16,23,42", "--out", P("managed.npy")]));
@@ -66,7 +67,10 @@ public sealed class CliTests : IDisposable
     {
         File.WriteAllText(P("bad.onnx"), "not a protobuf at all");
         Assert.Equal(2, Program.Main(["onnx", "inspect", "--model", P("bad.onnx")]));
-        Assert.Equal(2, Program.Main(["onnx", "export", "--model", Fixture.Llama.Folder, "--out", P("x.onnx")]));
+        Directory.CreateDirectory(P("bert"));
+        File.WriteAllText(Path.Combine(P("bert"), "config.json"), "{\"model_type\": \"bert\"}");
+        Assert.Equal(2, Program.Main(["onnx", "export", "--model", P("bert"), "--out", P("x.onnx")]));
+        Assert.False(File.Exists(P("x.onnx")));
         Assert.Equal(2, Program.Main(["stats", "--model", Fixture.Gpt2.OnnxPath, "--layers", "9", "--corpus", P("bad.onnx"), "--max-tokens", "5", "--out", P("s")]));
     }
 }
