@@ -12,13 +12,15 @@ public sealed class CliTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir, name);
 
-    [Fact]
-    public void Stats_from_onnx_and_from_the_model_folder_agree()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // per-document windows: padded batches (right-padded for this input_ids-only graph, left in the managed runtime)
+    public void Stats_from_onnx_and_from_the_model_folder_agree(bool perDocument)
     {
         var rng = new Random(2);
         File.WriteAllLines(P("c.ids"), Enumerable.Range(0, 20).Select(_ => string.Join(' ', Enumerable.Range(0, rng.Next(3, 30)).Select(_ => rng.Next(96)))));
         var f = Fixture.Gpt2;
-        string[] common = ["--layers", "0,1", "--corpus", P("c.ids"), "--max-tokens", "150", "--seq-len", "16", "--batch-size", "3"];
+        string[] common = ["--layers", "0,1", "--corpus", P("c.ids"), "--max-tokens", "150", "--seq-len", "16", "--batch-size", "3", .. (perDocument ? new[] { "--per-document" } : [])];
         Assert.Equal(0, Program.Main(["stats", "--model", f.OnnxPath, "--out", P("onnx"), "--device", "cpu", .. common]));
         Assert.Equal(0, Program.Main(["stats", "--model", f.Folder, "--out", P("managed"), .. common]));
         foreach (int layer in new[] { 0, 1 })
