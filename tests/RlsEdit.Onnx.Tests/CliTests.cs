@@ -64,6 +64,38 @@ public sealed class CliTests : IDisposable
             for (int j = 0; j < w0.Cols; j++) Assert.Equal((float)(w0[i, j] + delta[j, i]), w1[i, j]);
     }
 
+    private static string ShippedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "RlsEdit.Tensors.sln")))
+                return Path.Combine(dir.FullName, "models", "tiny-world");
+        throw new DirectoryNotFoundException("no RlsEdit.Tensors.sln above the test binaries");
+    }
+
+    [Fact]
+    public void The_shipped_tiny_world_model_exported_to_onnx_gives_the_statistics_of_its_folder_on_a_text_corpus()
+    {
+        string shipped = ShippedModel();
+        string onnxDir = P("tiny-world-onnx");
+        Assert.Equal(0, Program.Main(["onnx", "export", "--model", shipped, "--out", Path.Combine(onnxDir, "model.onnx")]));
+        foreach (var file in new[] { "tokenizer.json", "config.json" }) File.Copy(Path.Combine(shipped, file), Path.Combine(onnxDir, file));
+        var tokenizer = RlsEdit.Models.ModelTokenizer.Load(shipped);
+        var rng = new Random(4);
+        File.WriteAllLines(P("c.txt"), Enumerable.Range(0, 20).Select(_ => tokenizer.Decode(Enumerable.Range(0, rng.Next(5, 40)).Select(_ => rng.Next(1, 3620)))));
+        string[] common = ["--layers", "1,3", "--corpus", P("c.txt"), "--max-tokens", "300", "--seq-len", "24", "--batch-size", "4", "--per-document"];
+        Assert.Equal(0, Program.Main(["stats", "--model", Path.Combine(onnxDir, "model.onnx"), "--out", P("onnx"), "--device", "cpu", .. common]));
+        Assert.Equal(0, Program.Main(["stats", "--model", shipped, "--out", P("managed"), .. common]));
+        foreach (int layer in new[] { 1, 3 })
+        {
+            var a = LayerStatistics.Load(Path.Combine(P("onnx"), LayerStatistics.FileName(layer)));
+            var b = LayerStatistics.Load(Path.Combine(P("managed"), LayerStatistics.FileName(layer)));
+            Assert.Equal(300, a.Count);
+            Assert.Equal(a.Count, b.Count);
+            Assert.Equal(512, a.SecondMoment.Rows);
+            Assert.True(Norms.FrobeniusDistance(a.SecondMoment.View, b.SecondMoment.View) <= 1e-4 * Norms.Frobenius(b.SecondMoment.View));
+        }
+    }
+
     [Fact]
     public void Bad_inputs_exit_with_the_input_error_code()
     {
