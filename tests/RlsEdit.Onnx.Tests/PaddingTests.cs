@@ -116,6 +116,31 @@ public sealed class PaddingTests : IDisposable
     }
 
     [Fact]
+    public void Per_document_runs_resume_bit_for_bit_and_refuse_a_checkpoint_of_the_other_window_mode()
+    {
+        var rng = new Random(12);
+        string corpusPath = Path.Combine(_dir, "resume.ids");
+        File.WriteAllLines(corpusPath, Enumerable.Range(0, 10).Select(_ => string.Join(' ', Enumerable.Range(0, rng.Next(1, 12)).Select(_ => rng.Next(80)))));
+        var corpus = new TokenCorpus(corpusPath, tokenize: null);
+        var perDocument = new StatisticsOptions { MaxTokens = 1000, SequenceLength = 4, BatchSize = 2, PerDocument = true, CheckpointEveryBatches = 100 };
+        using var source = OnnxKeySource.Open(Exported("llama-tiny"), [0], OnnxDevice.Cpu);
+        var reference = StatisticsRun.Run(source, corpus, perDocument, Path.Combine(_dir, "whole")).Single();
+
+        string parted = Path.Combine(_dir, "parted");
+        using (var cts = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => StatisticsRun.Run(source, corpus, perDocument, parted, done => { if (done >= 10) cts.Cancel(); }, cts.Token));
+        var resumed = StatisticsRun.Run(source, corpus, perDocument, parted).Single();
+        Assert.Equal(reference.Count, resumed.Count);
+        Assert.Equal(reference.SecondMoment.Data, resumed.SecondMoment.Data);
+
+        string other = Path.Combine(_dir, "other");
+        using (var cts = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => StatisticsRun.Run(source, corpus, perDocument with { PerDocument = false }, other, _ => cts.Cancel(), cts.Token));
+        var e = Assert.Throws<InvalidOperationException>(() => StatisticsRun.Run(source, corpus, perDocument, other));
+        Assert.Contains("window mode", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Per_document_windows_never_cross_a_document()
     {
         string path = Path.Combine(_dir, "c.ids");

@@ -94,7 +94,7 @@ public static class StatisticsRun
         var a = Npz.Read(path);
         string Mismatch(string what) => $"StatisticsRun: checkpoint '{path}' was written for another {what}; delete it or use another output folder.";
         if (!a["model_fingerprint"].ToInt64Array().SequenceEqual(source.ModelFingerprint)) throw new InvalidOperationException(Mismatch("model"));
-        if (!a["corpus_fingerprint"].ToInt64Array().SequenceEqual(corpus)) throw new InvalidOperationException(Mismatch("corpus, sequence length or token budget"));
+        if (!a["corpus_fingerprint"].ToInt64Array().SequenceEqual(corpus)) throw new InvalidOperationException(Mismatch("corpus, sequence length, token budget or window mode"));
         var layers = a["layers"].ToInt64Array().Select(l => (int)l).ToArray();
         if (!layers.SequenceEqual(source.Layers)) throw new InvalidOperationException(Mismatch($"layer set ({string.Join(",", layers)})"));
         var acc = layers.ToDictionary(l => l, l => SecondMomentAccumulator.Resume(a[$"sum_{l}"].ToMatrix<double>().View, a[$"count_{l}"].ToInt64Array()[0]));
