@@ -56,6 +56,43 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void An_export_with_external_data_runs_and_takes_an_edit()
+    {
+        var f = Fixture.Qwen2;
+        string folder = Path.Combine(_dir, "external");
+        string path = Path.Combine(folder, "model.onnx");
+        OnnxExporter.Export(f.Folder, path, externalData: true);
+        Assert.Equal(["model.onnx", "model.onnx.data"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var model = OnnxGraph.Load(path);
+        var external = model.Graph.Initializer.Where(t => t.DataLocation == global::Onnx.TensorProto.Types.DataLocation.External).ToArray();
+        Assert.Contains(external, t => t.Name == "model.layers.1.mlp.down_proj.weight");
+        Assert.All(model.Graph.Initializer.Except(external), t => Assert.True(t.CalculateSize() < 1100, $"{t.Name} should be external"));
+
+        using (var capture = OnnxKeyCapture.Open(path, [1], OnnxDevice.Cpu))
+        {
+            var pass = capture.Run(f.Ids, f.Batch, f.Length);
+            Assert.True(Compare.RelativeMaxError(pass.Logits.View, f.Rows("logits").View) < Tolerance);
+            Assert.True(Compare.RelativeMaxError(pass.Keys[1].View, f.Rows("keys_1").View) < Tolerance);
+        }
+
+        var projection = OnnxGraph.FindDownProjection(model, 1);
+        var delta = new RlsEdit.Tensors.Matrix<double>(projection.InFeatures, projection.OutFeatures);
+        delta[3, 5] = 0.5;
+        string edited = Path.Combine(folder, "edited.onnx");
+        OnnxWriteBack.ApplyDelta(path, edited, 1, delta.View);
+        using var before = OnnxKeyCapture.Open(path, [1], OnnxDevice.Cpu);
+        using var after = OnnxKeyCapture.Open(edited, [1], OnnxDevice.Cpu);
+        var a = before.Run(f.Ids, f.Batch, f.Length);
+        var b = after.Run(f.Ids, f.Batch, f.Length);
+        for (int r = 0; r < a.Keys[1].Rows; r++)
+            for (int j = 0; j < projection.OutFeatures; j++)
+            {
+                double expected = a.Values[1][r, j] + (j == 5 ? 0.5 * a.Keys[1][r, 3] : 0);
+                Assert.True(Math.Abs(b.Values[1][r, j] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"value ({r}, {j})");
+            }
+    }
+
+    [Fact]
     public void Rope_theta_and_scaling_from_the_config_reach_the_graph()
     {
         // Llama 3-style scaling with a short original context changes the low frequencies at T ≤ 32; a graph that

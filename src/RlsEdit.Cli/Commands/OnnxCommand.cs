@@ -38,10 +38,11 @@ internal static class OnnxCommand
     {
         var model = new Option<string>("--model") { Description = "GPT-2, Llama, Qwen2 or Mistral model folder (config.json + safetensors).", Required = true };
         var output = new Option<string>("--out") { Description = "Output .onnx file.", Required = true };
-        var cmd = new Command("export", "Export a GPT-2 or Llama-family model folder to ONNX (standard opset-17 operators, dynamic batch and sequence, attention_mask input).") { model, output };
+        var external = new Option<bool>("--external-data") { Description = "Write the weights to '<out>.data' beside the graph (automatic above 1 GiB of weights)." };
+        var cmd = new Command("export", "Export a GPT-2 or Llama-family model folder to ONNX (standard opset-17 operators, dynamic batch and sequence, attention_mask input).") { model, output, external };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
-            OnnxExporter.Export(r.GetValue(model)!, r.GetValue(output)!);
+            OnnxExporter.Export(r.GetValue(model)!, r.GetValue(output)!, r.GetValue(external) ? true : null);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(r.GetValue(output)!)}");
             return 0;
         }));
