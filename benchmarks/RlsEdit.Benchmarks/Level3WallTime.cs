@@ -43,7 +43,9 @@ public static class Level3WallTime
     /// <summary>Best wall time of each action over <paramref name="reps"/> alternating rounds, after warm-up rounds.</summary>
     private static (double Ours, double OpenBlas) Best(int reps, Action ours, Action? openBlas)
     {
-        for (int w = 0; w < 3; w++) { ours(); openBlas?.Invoke(); }
+        var warmUp = Stopwatch.StartNew();
+        for (int w = 0; w < 3 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
+        Thread.Sleep(300);
         double bestOurs = double.MaxValue, bestOpenBlas = double.MaxValue;
         for (int r = 0; r < reps; r++)
         {

@@ -136,7 +136,7 @@ internal static unsafe partial class GemmDriver
     {
         var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
-        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes)
+        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes || kc <= options.RowOrderMaxKc)
         {
             for (int ir = 0; ir < mc; ir += mr)
                 for (int jr = 0; jr < nc; jr += nr)
