@@ -42,6 +42,7 @@ internal static unsafe partial class GemmDriver
             Run(b.Transposed, a.Transposed, c, colStrideC, rowStrideC, n, m, k, alpha, beta, false, 0, options);
             return;
         }
+        if (ReferenceEquals(options, GemmOptions<T>.Default)) options = GemmOptions<T>.ForRows(m);
         var problem = new Problem<T>(a, b, c, rowStrideC, colStrideC, m, n, k, alpha, beta, lowerOnly, diagonal);
         var blocking = BlockSizes(problem, options);
         double flops = 2.0 * m * n * k * (lowerOnly ? 0.5 : 1.0);
