@@ -32,17 +32,25 @@ internal sealed record GemmOptions<T>(
     /// <summary>
     /// The defaults, or — for a C of fewer than 2·MC rows — the same blocking with the kernel of the same vector
     /// width and NR (and MR ≥ 10, so that it keeps enough accumulators to hide the FMA latency) whose MR-row slivers
-    /// pad <paramref name="rows"/> the least. With few rows the padded rows of the last sliver are a visible share
-    /// of all the work: 100 rows are 8 slivers of 14 (12 % wasted) or 10 slivers of 10 (none).
+    /// pad <paramref name="rows"/> the least, if that saves at least <see cref="FewRowMinSaving"/> of the padded
+    /// rows. With few rows the padded rows of the last sliver are a visible share of all the work: 100 rows are 8
+    /// slivers of 14 (12 % wasted) or 10 slivers of 10 (none).
     /// </summary>
     public static GemmOptions<T> ForRows(int rows)
     {
         var best = Default;
         if (rows >= 2 * Default.Mc) return best;
+        int limit = (int)(RoundUp(rows, Default.Kernels.Mr) * (1 - FewRowMinSaving));
         foreach (var candidate in FewRowCandidates)
-            if (RoundUp(rows, candidate.Kernels.Mr) < RoundUp(rows, best.Kernels.Mr)) best = candidate;
+            if (RoundUp(rows, candidate.Kernels.Mr) <= limit && RoundUp(rows, candidate.Kernels.Mr) < RoundUp(rows, best.Kernels.Mr)) best = candidate;
         return best;
     }
+
+    /// <summary>
+    /// A narrower kernel does less work per k step for its registers: at 100 rows the 10×16 double kernel took as
+    /// long for its 100 rows as 14×16 for 112, i.e. it is ~10 % slower per useful flop. Only a larger saving pays.
+    /// </summary>
+    public const double FewRowMinSaving = 0.1;
 
     private static readonly GemmOptions<T>[] FewRowCandidates = CreateFewRowCandidates();
 
