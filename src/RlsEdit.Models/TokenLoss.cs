@@ -28,6 +28,35 @@ public sealed class TokenLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
         Targets = targets;
         KlRows = klRows ?? [];
         KlFactor = klFactor;
+        _targetWeights = Enumerable.Repeat(1.0 / Math.Max(1, targets.Count), targets.Count).ToArray();
+        _klWeights = Enumerable.Repeat(klFactor / Math.Max(1, KlRows.Count), KlRows.Count).ToArray();
+    }
+
+    private TokenLoss(IReadOnlyList<(int Row, int Token)> targets, double[] targetWeights, IReadOnlyList<(int Row, T[] ReferenceLogProbs)> klRows, double[] klWeights)
+    {
+        Targets = targets;
+        KlRows = klRows;
+        KlFactor = double.NaN;
+        _targetWeights = targetWeights;
+        _klWeights = klWeights;
+    }
+
+    // Each term's weight: 1/|targets| and klFactor/|KL rows| for a loss made by the constructor; a Sum keeps its parts' weights.
+    private readonly double[] _targetWeights;
+    private readonly double[] _klWeights;
+
+    /// <summary>
+    /// The sum of <paramref name="parts"/>, each term keeping its part's weight: one backward pass then gives every part's
+    /// gradient at once (e.g. independent value optimisations batched into one pass, each with its own rows). Its
+    /// <see cref="KlFactor"/> is NaN (the parts' factors apply); <see cref="Targets"/> and <see cref="KlRows"/> concatenate the parts'.
+    /// </summary>
+    /// <exception cref="ModelInputException">No parts.</exception>
+    public static TokenLoss<T> Sum(IReadOnlyList<TokenLoss<T>> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0) throw new ModelInputException("TokenLoss.Sum", nameof(parts), "at least one loss", "none");
+        return new TokenLoss<T>(parts.SelectMany(p => p.Targets).ToArray(), parts.SelectMany(p => p._targetWeights).ToArray(),
+            parts.SelectMany(p => p.KlRows).ToArray(), parts.SelectMany(p => p._klWeights).ToArray());
     }
 
     /// <summary>The loss for <paramref name="logits"/> ([N, V]).</summary>
@@ -52,26 +81,28 @@ public sealed class TokenLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
         int vocab = logits.Cols;
         gradient?.Data.AsSpan().Clear();
         double loss = 0;
-        foreach (var (row, token) in Targets)
+        for (int i = 0; i < Targets.Count; i++)
         {
+            var (row, token) = Targets[i];
             CheckRow(row, logits.Rows);
             if ((uint)token >= (uint)vocab)
                 throw new ModelInputException("TokenLoss", "target token", $"an id in [0, {vocab})", token.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var logp = LogSoftmax(logits.RowSpan(row));
-            double w = 1.0 / Targets.Count;
+            double w = _targetWeights[i];
             loss -= w * logp[token];
             if (gradient is null) continue;
             var g = gradient.View.RowSpan(row);
             for (int j = 0; j < vocab; j++) g[j] += T.CreateChecked(w * (Math.Exp(logp[j]) - (j == token ? 1 : 0)));
         }
-        if (KlFactor == 0 || KlRows.Count == 0) return loss;
-        foreach (var (row, reference) in KlRows)
+        for (int i = 0; i < KlRows.Count; i++)
         {
+            double w = _klWeights[i];
+            if (w == 0) continue;
+            var (row, reference) = KlRows[i];
             CheckRow(row, logits.Rows);
             if (reference is null || reference.Length != vocab)
                 throw new ShapeMismatchException("TokenLoss", "ReferenceLogProbs", $"{vocab} log-probabilities", $"{reference?.Length ?? 0}");
             var logp = LogSoftmax(logits.RowSpan(row));
-            double w = KlFactor / KlRows.Count;
             double kl = 0;
             for (int j = 0; j < vocab; j++) kl += Math.Exp(logp[j]) * (logp[j] - double.CreateChecked(reference[j]));
             loss += w * kl;
