@@ -16,18 +16,26 @@ public sealed class TokenLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<(int Row, T[] ReferenceLogProbs)> KlRows { get; }
     /// <summary>Weight of the KL term.</summary>
     public double KlFactor { get; }
+    /// <summary>
+    /// The count the negative log-likelihoods are divided by: <see cref="Targets"/>.Count unless given. A batch
+    /// split into parts passes the whole batch's count, so the parts' losses and gradients add up to the whole's.
+    /// </summary>
+    public int TargetNormalizer { get; }
 
     /// <summary>Creates the loss; a KL term is used only when <paramref name="klFactor"/> ≠ 0 and rows are given.</summary>
-    public TokenLoss(IReadOnlyList<(int Row, int Token)> targets, IReadOnlyList<(int Row, T[] ReferenceLogProbs)>? klRows = null, double klFactor = 0)
+    public TokenLoss(IReadOnlyList<(int Row, int Token)> targets, IReadOnlyList<(int Row, T[] ReferenceLogProbs)>? klRows = null, double klFactor = 0, int? targetNormalizer = null)
     {
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.Count == 0 && (klRows is null || klRows.Count == 0))
             throw new ModelInputException("TokenLoss", nameof(targets), "at least one target token or KL row", "neither");
         if (!double.IsFinite(klFactor) || klFactor < 0)
             throw new ModelInputException("TokenLoss", nameof(klFactor), "a finite value ≥ 0", klFactor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (targetNormalizer is { } given && given < Math.Max(1, targets.Count))
+            throw new ModelInputException("TokenLoss", nameof(targetNormalizer), $"a count ≥ the {targets.Count} targets (and ≥ 1)", given.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Targets = targets;
         KlRows = klRows ?? [];
         KlFactor = klFactor;
+        TargetNormalizer = targetNormalizer ?? targets.Count;
     }
 
     /// <summary>The loss for <paramref name="logits"/> ([N, V]).</summary>
@@ -52,17 +60,25 @@ public sealed class TokenLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
         int vocab = logits.Cols;
         gradient?.Data.AsSpan().Clear();
         double loss = 0;
+        // One exp per logit: p_j = e^(z_j − max) / Σ, −log p_token = log Σ − (z_token − max).
+        var shifted = Targets.Count > 0 ? new double[vocab] : [];
+        double targetWeight = Targets.Count > 0 ? 1.0 / TargetNormalizer : 0;
         foreach (var (row, token) in Targets)
         {
             CheckRow(row, logits.Rows);
             if ((uint)token >= (uint)vocab)
                 throw new ModelInputException("TokenLoss", "target token", $"an id in [0, {vocab})", token.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var logp = LogSoftmax(logits.RowSpan(row));
-            double w = 1.0 / Targets.Count;
-            loss -= w * logp[token];
+            var z = logits.RowSpan(row);
+            double max = double.NegativeInfinity;
+            foreach (var zj in z) max = Math.Max(max, double.CreateChecked(zj));
+            double sum = 0;
+            for (int j = 0; j < vocab; j++) sum += shifted[j] = Math.Exp(double.CreateChecked(z[j]) - max);
+            loss += targetWeight * (Math.Log(sum) - (double.CreateChecked(z[token]) - max));
             if (gradient is null) continue;
             var g = gradient.View.RowSpan(row);
-            for (int j = 0; j < vocab; j++) g[j] += T.CreateChecked(w * (Math.Exp(logp[j]) - (j == token ? 1 : 0)));
+            double scale = targetWeight / sum;
+            for (int j = 0; j < vocab; j++) g[j] += T.CreateChecked(scale * shifted[j]);
+            g[token] -= T.CreateChecked(targetWeight);
         }
         if (KlFactor == 0 || KlRows.Count == 0) return loss;
         foreach (var (row, reference) in KlRows)
