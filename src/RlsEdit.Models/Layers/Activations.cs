@@ -51,10 +51,14 @@ internal static class Activations<T> where T : unmanaged, IFloatingPointIeee754<
         TensorPrimitives.Multiply(ys, MemoryMarshal.Cast<T, float>(up), ys);
     }
 
-    /// <summary>
-    /// dx = dy ∘ <see cref="GeluDerivative"/>(x) element-wise; vectorised (TensorPrimitives) for float, where the scalar
-    /// tanh of the loop was the costliest part of a block's backward pass.
-    /// </summary>
+    /// <summary>d/dx of <see cref="Gelu(T)"/>.</summary>
+    public static T GeluDerivative(T x)
+    {
+        T t = T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x));
+        return Half * (T.One + t) + Half * x * (T.One - t * t) * Sqrt2OverPi * (T.One + Three * Cubic * x * x);
+    }
+
+    /// <summary>dx = dy · <see cref="GeluDerivative"/>(x) element-wise; vectorised (TensorPrimitives) for float.</summary>
     public static void GeluBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx)
     {
         if (typeof(T) != typeof(float))
@@ -63,33 +67,29 @@ internal static class Activations<T> where T : unmanaged, IFloatingPointIeee754<
             return;
         }
         var xs = MemoryMarshal.Cast<T, float>(x);
-        var ds = MemoryMarshal.Cast<T, float>(dx);
-        float c = (float)Math.Sqrt(2 / Math.PI), a = 0.044715f;
-        var square = new float[xs.Length];
+        var dys = MemoryMarshal.Cast<T, float>(dy);
+        var dxs = MemoryMarshal.Cast<T, float>(dx);
+        float c = (float)Math.Sqrt(2 / Math.PI);
+        var x2 = new float[xs.Length];
         var t = new float[xs.Length];
-        TensorPrimitives.Multiply(xs, xs, square);                            // x²
-        TensorPrimitives.Multiply(square, a, t);
-        TensorPrimitives.Add(t, 1f, t);                                       // 1 + a·x²
+        TensorPrimitives.Multiply(xs, xs, x2);                                // x²
+        TensorPrimitives.Multiply(x2, 0.044715f, t);
+        TensorPrimitives.Add(t, 1f, t);
         TensorPrimitives.Multiply(t, xs, t);
         TensorPrimitives.Multiply(t, c, t);
-        TensorPrimitives.Tanh(t, t);                                          // t = tanh(c(x + a·x³))
-        TensorPrimitives.Multiply(square, 3 * a, square);
-        TensorPrimitives.Add(square, 1f, square);                             // 1 + 3a·x²
-        TensorPrimitives.Multiply(square, xs, square);
-        TensorPrimitives.Multiply(square, 0.5f * c, square);                  // ½·c·x·(1 + 3a·x²)
-        TensorPrimitives.Multiply(t, t, ds);
-        TensorPrimitives.Subtract(1f, ds, ds);                                // 1 − t²
-        TensorPrimitives.Multiply(ds, square, ds);
-        TensorPrimitives.MultiplyAdd(t, 0.5f, ds, ds);                        // + ½t
-        TensorPrimitives.Add(ds, 0.5f, ds);                                   // + ½
-        TensorPrimitives.Multiply(ds, MemoryMarshal.Cast<T, float>(dy), ds);
-    }
-
-    /// <summary>d/dx of <see cref="Gelu(T)"/>.</summary>
-    public static T GeluDerivative(T x)
-    {
-        T t = T.Tanh(Sqrt2OverPi * (x + Cubic * x * x * x));
-        return Half * (T.One + t) + Half * x * (T.One - t * t) * Sqrt2OverPi * (T.One + Three * Cubic * x * x);
+        TensorPrimitives.Tanh(t, t);                                          // t = tanh(√(2/π)(x + 0.044715x³))
+        // ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
+        TensorPrimitives.Multiply(x2, 3 * 0.044715f, x2);
+        TensorPrimitives.Add(x2, 1f, x2);
+        TensorPrimitives.Multiply(x2, 0.5f * c, x2);
+        TensorPrimitives.Multiply(x2, xs, x2);                                // ½x·√(2/π)(1 + 3·0.044715x²)
+        TensorPrimitives.Multiply(t, t, dxs);
+        TensorPrimitives.Subtract(1f, dxs, dxs);                              // 1 − t²
+        TensorPrimitives.Multiply(dxs, x2, dxs);
+        TensorPrimitives.Add(t, 1f, t);
+        TensorPrimitives.Multiply(t, 0.5f, t);
+        TensorPrimitives.Add(dxs, t, dxs);
+        TensorPrimitives.Multiply(dxs, dys, dxs);
     }
 
     /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
