@@ -74,7 +74,7 @@ def main():
                 return f"| {name} | failed: {result.stdout[-300:]} {result.stderr[-300:]} |"
         s = json.load(open(summary_path))
         post, last = s["post"], s["stream"][-1]
-        held = (s.get("general_pre") or {}).get("fact_accuracy"), (s.get("general_post") or {}).get("fact_accuracy")
+        held = (s.get("general_pre") or {}).get("FactAccuracy"), (s.get("general_post") or {}).get("FactAccuracy")
         fmt = lambda v: "–" if v is None else f"{v:.1f}"
         return (f"| {name} | {fmt(post['rewrite_success'])} | {fmt(post['paraphrase_success'])} | {fmt(post['neighborhood_success'])} | "
                 f"{fmt(last['retention_rewrite_success'])} / {fmt(last['retention_rewrite_correct'])} | {fmt(held[0])} → {fmt(held[1])} | "
