@@ -23,7 +23,7 @@ internal static class DemoCommand
     {
         var synthetic = new Option<bool>("--synthetic") { Description = "Run the synthetic key/value stream (checked against the batch solution) instead of editing the model." };
         var model = new Option<string?>("--model") { Description = "Model folder to edit (default: models/tiny-world above the current folder or the executable)." };
-        var count = new Option<int>("--count") { Description = "Counterfactual edits in the stream.", DefaultValueFactory = _ => 300 };
+        var count = new Option<int>("--count") { Description = "Counterfactual edits in the stream.", DefaultValueFactory = _ => 200 };
         var batchSize = new Option<int>("--batch-size") { Description = "Edits per batch.", DefaultValueFactory = _ => 10 };
         var editSeed = new Option<int>("--edit-seed") { Description = "Seed of the edit stream drawn from the model's world.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Folder for the run folders (default: a new folder under the system's temp folder)." };
