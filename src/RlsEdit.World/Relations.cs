@@ -65,7 +65,7 @@ public static class Relations
     /// <summary>Person → country of citizenship.</summary>
     public static readonly Relation Citizenship = new("citizenship", EntityKind.Person, EntityKind.Country,
         ["{} is a citizen of", "{} holds citizenship of", "The nationality of {} is", "{}'s country of citizenship is", "{} carries a passport from",
-         "{}'s nationality is", "The citizenship of {} is", "{} has a passport from"],
+         "{}'s nationality is", "{}'s citizenship is", "{} has a passport from"],
         ["{} has citizenship of", "The country of citizenship of {} is"]);
 
     /// <summary>Company → headquarters city.</summary>
