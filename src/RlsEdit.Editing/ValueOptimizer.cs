@@ -34,12 +34,12 @@ public static class ValueOptimizer
     {
         public required CounterFactRewrite Rewrite { get; init; }
         public required ResidualDelta<float>[] DeltaRows { get; init; }
-        public required TokenLoss<float> Loss { get; set; }
+        public required TokenLoss<float> Loss { get; init; }
         public required float[] Delta { get; init; }
-        public float[] H { get; set; } = [];
-        public double HNorm { get; set; }
-        public double[] M { get; init; } = [];
-        public double[] V { get; init; } = [];
+        public required float[] H { get; init; }
+        public required double HNorm { get; init; }
+        public required double[] M { get; init; }
+        public required double[] V { get; init; }
         public double InitialLoss { get; set; } = double.NaN;
         public double FinalLoss { get; set; } = double.NaN;
         public int Steps { get; set; }
@@ -84,42 +84,44 @@ public static class ValueOptimizer
         int Row(int sequence, int position) => batch.Row(sequence, batch.PadCounts[sequence] + position);
         // Logits are needed only where a loss reads them: each request's target rows, then its KL row.
         var logitRows = new List<int>();
-        var requests = new List<Request>(rewrites.Count);
-        var klRows = new List<int>();
+        var targets = new List<(int, int)>[rewrites.Count];
+        var klRows = new int[rewrites.Count];
         for (int r = 0; r < rewrites.Count; r++)
         {
-            var (first, targetPositions, klSequence, klLookup) = layouts[r];
-            var targets = new List<(int, int)>();
+            var (_, targetPositions, klSequence, klLookup) = layouts[r];
+            targets[r] = [];
             foreach (var t in targetPositions)
             {
-                targets.Add((logitRows.Count, t.Token));
+                targets[r].Add((logitRows.Count, t.Token));
                 logitRows.Add(Row(t.Sequence, t.Position));
             }
-            klRows.Add(logitRows.Count);
+            klRows[r] = logitRows.Count;
             logitRows.Add(Row(klSequence, klLookup));
-            var delta = new float[d];
-            requests.Add(new Request
-            {
-                Rewrite = rewrites[r],
-                Delta = delta,
-                DeltaRows = Enumerable.Range(first, klSequence - first + 1).Select(seq => new ResidualDelta<float>(zLayer, Row(seq, lookups[seq]), delta)).ToArray(),
-                Loss = new TokenLoss<float>(targets),
-                M = new double[d],
-                V = new double[d],
-            });
         }
 
         // Reference distributions and h = the unshifted residual at each request's first rewriting prompt's lookup token.
         // Only the blocks above z_layer see δ, so every step resumes from the residual after z_layer of this first pass.
         var initial = model.ForwardRows(batch, logitRows);
         var residual = initial.ResidualAfter(zLayer);
-        for (int r = 0; r < requests.Count; r++)
+        var requests = new List<Request>(rewrites.Count);
+        for (int r = 0; r < rewrites.Count; r++)
         {
-            var q = requests[r];
+            var (first, _, klSequence, _) = layouts[r];
+            var delta = new float[d];
+            var rows = Enumerable.Range(first, klSequence - first + 1).Select(seq => new ResidualDelta<float>(zLayer, Row(seq, lookups[seq]), delta)).ToArray();
             var reference = TokenLoss<float>.LogSoftmax(initial.Logits.View.RowSpan(klRows[r])).Select(x => (float)x).ToArray();
-            q.Loss = new TokenLoss<float>(q.Loss.Targets, [(klRows[r], reference)], hp.KlFactor);
-            q.H = residual.RowSpan(q.DeltaRows[0].Row).ToArray();
-            q.HNorm = Math.Sqrt(q.H.Sum(x => (double)x * x));
+            var h = residual.RowSpan(rows[0].Row).ToArray();
+            requests.Add(new Request
+            {
+                Rewrite = rewrites[r],
+                Delta = delta,
+                DeltaRows = rows,
+                Loss = new TokenLoss<float>(targets[r], [(klRows[r], reference)], hp.KlFactor),
+                H = h,
+                HNorm = Norm(h),
+                M = new double[d],
+                V = new double[d],
+            });
         }
         var loss = TokenLoss<float>.Sum(requests.Select(q => q.Loss).ToArray());
         var deltaRows = requests.SelectMany(q => q.DeltaRows).ToArray();
