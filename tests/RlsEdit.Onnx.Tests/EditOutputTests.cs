@@ -1,0 +1,73 @@
+using RlsEdit.Cli;
+using RlsEdit.Editing;
+using RlsEdit.Models;
+using RlsEdit.World;
+
+namespace RlsEdit.Onnx.Tests;
+
+/// <summary><c>rlsedit edit --out-onnx</c>: the edited shipped tiny-world model, written as ONNX, runs under ONNX Runtime like the edited model.</summary>
+public sealed class EditOutputTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rlsedit-edit-onnx-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private static string ShippedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "models", "tiny-world");
+            if (File.Exists(Path.Combine(candidate, "model.safetensors"))) return candidate;
+        }
+        throw new DirectoryNotFoundException("models/tiny-world was not found above the test's output folder.");
+    }
+
+    private (string Edits, string HyperParameters, IReadOnlyList<CounterFactRecord> Cases) Inputs(string model)
+    {
+        var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(model, WorldFile.FileName)));
+        var cases = EditSetGenerator.Generate(world, 2, seed: 3);
+        EditSetGenerator.WriteJson(P("edits.json"), cases);
+        File.WriteAllText(P("h.json"), """
+            { "layers": [0, 1], "clamp_norm_factor": 10, "fact_token": "subject_last", "v_num_grad_steps": 15, "v_lr": 2.0,
+              "v_weight_decay": 0.1, "kl_factor": 0.0625, "mom2_update_weight": 1000, "mom2_n_samples": 200, "lambda_reg": 0, "mu_reg": 1.0 }
+            """);
+        return (P("edits.json"), P("h.json"), cases);
+    }
+
+    [Fact]
+    public void The_onnx_file_gives_the_edited_models_logits()
+    {
+        string model = ShippedModel();
+        var (edits, hparams, cases) = Inputs(model);
+        string run = P("run"), onnx = P("out/edited.onnx");
+        Assert.Equal(0, Program.Main(["edit", "--model", model, "--edits", edits, "--hparams", hparams, "--batch-size", "2", "--out", run,
+            "--checkpoint-every", "0", "--fluency", "0", "--out-onnx", onnx]));
+        Assert.Empty(Directory.GetFiles(P("out"), "*.tmp"));
+
+        var edited = ModelFolder.Load<float>(Path.Combine(run, "model"));
+        var original = ModelFolder.Load<float>(model);
+        var encoder = new PromptEncoder(ModelTokenizer.Load(model));
+        var rewrite = cases[0].RequestedRewrite;
+        int[] ids = [.. encoder.EncodeWithSubject(rewrite.Prompt, rewrite.Subject).Ids, .. encoder.EncodeTarget(rewrite.TargetNew.Str)];
+        var expected = edited.Forward(TokenBatch.Single(ids)).Logits;
+        using var capture = OnnxKeyCapture.Open(onnx, device: OnnxDevice.Cpu);
+        var actual = capture.Run(ids, 1, ids.Length).Logits;
+        Assert.True(Compare.RelativeMaxError(actual.View, expected.View) < 1e-4);
+        // The file holds the edit, not the original weights: the logits moved by far more than the tolerance.
+        var before = original.Forward(TokenBatch.Single(ids)).Logits;
+        Assert.True(Compare.RelativeMaxError(actual.View, before.View) > 1e-2);
+    }
+
+    [Fact]
+    public void Targets_the_exporter_cannot_write_are_refused_before_editing()
+    {
+        string model = ShippedModel();
+        var (edits, hparams, _) = Inputs(model);
+        Assert.Equal(2, Program.Main(["edit", "--model", model, "--edits", edits, "--hparams", hparams, "--out", P("a"), "--out-onnx", P("edited.bin")]));
+        Assert.Equal(2, Program.Main(["edit", "--model", Fixture.Llama.Folder, "--edits", edits, "--hparams", hparams, "--out", P("b"), "--out-onnx", P("edited.onnx")]));
+        Assert.False(Directory.Exists(P("a")));
+        Assert.False(Directory.Exists(P("b")));
+    }
+}
