@@ -16,7 +16,7 @@ internal static class EditCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model folder (config.json, safetensors, tokenizer).", Required = true };
-        var edits = new Option<string>("--edits") { Description = "CounterFact or MEMIT-shaped ZsRE JSON array of edit cases, applied in order.", Required = true };
+        var edits = new Option<string>("--edits") { Description = "CounterFact JSON array of edit cases, applied in order.", Required = true };
         var hparams = new Option<string>("--hparams") { Description = "Hyper-parameters in the reference code's JSON format.", Required = true };
         var editor = new Option<string>("--editor") { Description = "rlsedit, memit, alphaedit or ft.", DefaultValueFactory = _ => "rlsedit" };
         var batch = new Option<int>("--batch-size") { Description = "Edits per batch.", DefaultValueFactory = _ => 1 };
@@ -30,7 +30,7 @@ internal static class EditCommand
         var statsText = new Option<string?>("--stats-text") { Description = "Text file (one text per line) for the key statistics; world models generate their corpus." };
         var fluency = new Option<int>("--fluency") { Description = "Cases whose generation prompts are used for fluency.", DefaultValueFactory = _ => 50 };
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM (0: all cores).", DefaultValueFactory = _ => 0 };
-        var format = new Option<string>("--format") { Description = "Layout of --edits: auto, counterfact or zsre (MEMIT-shaped ZsRE).", DefaultValueFactory = _ => "auto" };
+        var format = new Option<string>("--format") { Description = "Layout of --edits: auto, counterfact or zsre (a MEMIT-shaped ZsRE JSON array).", DefaultValueFactory = _ => "auto" };
         var zsreTarget = new Option<string>("--zsre-target") { Description = "ZsRE field edited to: answers (answers[0], as MEMIT) or alt (as EasyEdit).", DefaultValueFactory = _ => "answers" };
         var outOnnx = new Option<string?>("--out-onnx") { Description = "Also write the edited model as ONNX to this file (GPT-2 models)." };
         var cmd = new Command("edit", "Edit a model with a stream of CounterFact cases, batch by batch.")
