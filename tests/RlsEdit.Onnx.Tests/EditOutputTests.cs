@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RlsEdit.Cli;
 using RlsEdit.Editing;
 using RlsEdit.Models;
@@ -5,7 +6,10 @@ using RlsEdit.World;
 
 namespace RlsEdit.Onnx.Tests;
 
-/// <summary><c>rlsedit edit --out-onnx</c>: the edited shipped tiny-world model, written as ONNX, runs under ONNX Runtime like the edited model.</summary>
+/// <summary>
+/// <c>rlsedit edit --out-onnx</c> on a ZsRE file: the edited shipped tiny-world model, written as ONNX, runs under ONNX Runtime like
+/// the edited model, and the run reports MEMIT's ZsRE accuracies.
+/// </summary>
 public sealed class EditOutputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rlsedit-edit-onnx-").FullName;
@@ -24,16 +28,27 @@ public sealed class EditOutputTests : IDisposable
         throw new DirectoryNotFoundException("models/tiny-world was not found above the test's output folder.");
     }
 
+    /// <summary>Two cases of the shipped model's world, written in the MEMIT-shaped ZsRE layout (edited to <c>alt</c>), and hyper-parameters.</summary>
     private (string Edits, string HyperParameters, IReadOnlyList<CounterFactRecord> Cases) Inputs(string model)
     {
         var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(model, WorldFile.FileName)));
         var cases = EditSetGenerator.Generate(world, 2, seed: 3);
-        EditSetGenerator.WriteJson(P("edits.json"), cases);
+        var zsre = cases.Select(c => new Dictionary<string, object>
+        {
+            ["subject"] = c.RequestedRewrite.Subject,
+            ["src"] = Relation.Fill(c.RequestedRewrite.Prompt, c.RequestedRewrite.Subject),
+            ["rephrase"] = c.ParaphrasePrompts[0],
+            ["alt"] = c.RequestedRewrite.TargetNew.Str,
+            ["answers"] = new[] { c.RequestedRewrite.TargetTrue.Str },
+            ["loc"] = c.NeighborhoodPrompts[0],
+            ["loc_ans"] = c.RequestedRewrite.TargetTrue.Str,
+        });
+        File.WriteAllText(P("edits.json"), JsonSerializer.Serialize(zsre));
         File.WriteAllText(P("h.json"), """
             { "layers": [0, 1], "clamp_norm_factor": 10, "fact_token": "subject_last", "v_num_grad_steps": 15, "v_lr": 2.0,
               "v_weight_decay": 0.1, "kl_factor": 0.0625, "mom2_update_weight": 1000, "mom2_n_samples": 200, "lambda_reg": 0, "mu_reg": 1.0 }
             """);
-        return (P("edits.json"), P("h.json"), cases);
+        return (P("edits.json"), P("h.json"), ZsreCases.Load(P("edits.json"), ZsreTarget.Alt));
     }
 
     [Fact]
@@ -43,8 +58,17 @@ public sealed class EditOutputTests : IDisposable
         var (edits, hparams, cases) = Inputs(model);
         string run = P("run"), onnx = P("out/edited.onnx");
         Assert.Equal(0, Program.Main(["edit", "--model", model, "--edits", edits, "--hparams", hparams, "--batch-size", "2", "--out", run,
-            "--checkpoint-every", "0", "--fluency", "0", "--out-onnx", onnx]));
+            "--checkpoint-every", "0", "--fluency", "0", "--zsre-target", "alt", "--out-onnx", onnx]));
         Assert.Empty(Directory.GetFiles(P("out"), "*.tmp"));
+
+        // The ZsRE file was recognised: its accuracies are written under their ZsRE names, from the run's token accuracies.
+        var summary = EditJson.Read<RunSummary>(Path.Combine(run, "summary.json"));
+        using (var zsre = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, ZsreMetrics.FileName))))
+        {
+            var post = zsre.RootElement.GetProperty("post");
+            Assert.Equal(summary.Post.TokenAccuracy.Rewrite, post.GetProperty("rewrite_acc").GetDouble(), 9);
+            Assert.Equal(summary.Post.TokenAccuracy.Locality, post.GetProperty("neighborhood_acc").GetDouble(), 9);
+        }
 
         var edited = ModelFolder.Load<float>(Path.Combine(run, "model"));
         var original = ModelFolder.Load<float>(model);
