@@ -13,8 +13,8 @@ namespace RlsEdit.Onnx;
 /// </summary>
 /// <remarks>
 /// The model takes token ids [B, T] (int64) under the name <c>input_ids</c> (or as its only integer input); an
-/// <c>attention_mask</c> input gets all ones and a <c>position_ids</c> input 0…T−1. Its first output must be the
-/// logits [B, T, V].
+/// <c>attention_mask</c> input gets 1 for real tokens and 0 for padding, and a <c>position_ids</c> input counts real
+/// tokens from 0 (padding slots get 0). Its first output must be the logits [B, T, V].
 /// </remarks>
 public sealed class OnnxKeyCapture : IDisposable
 {
@@ -78,54 +78,88 @@ public sealed class OnnxKeyCapture : IDisposable
         return new OnnxKeyCapture(session, used, chosen, ids, mask, positions, logits);
     }
 
+    /// <summary>
+    /// The padding side for batches of unequal lengths: <see cref="PaddingSide.Left"/> when the model takes an
+    /// <c>attention_mask</c>, else <see cref="PaddingSide.Right"/> (the only side that needs no mask).
+    /// </summary>
+    public PaddingSide Padding => _maskInput is null ? PaddingSide.Right : PaddingSide.Left;
+
     /// <summary>Runs <paramref name="batch"/> sequences of <paramref name="length"/> tokens each (<paramref name="ids"/> row-major, no padding).</summary>
     /// <exception cref="ArgumentException"><paramref name="ids"/> does not hold batch·length ids.</exception>
-    public OnnxCapturePass Run(ReadOnlySpan<int> ids, int batch, int length) => Execute(ids, batch, length, _outputNames, outputs =>
+    public OnnxCapturePass Run(ReadOnlySpan<int> ids, int batch, int length)
     {
-        int rows = batch * length;
-        var logits = ToRows(outputs[0], rows, _logitsOutput);
-        var keys = new Dictionary<int, Matrix<float>>();
-        var vals = new Dictionary<int, Matrix<float>>();
-        for (int i = 0; i < Projections.Count; i++)
-        {
-            keys[Projections[i].Layer] = ToRows(outputs[1 + 2 * i], rows, Projections[i].KeyName);
-            vals[Projections[i].Layer] = ToRows(outputs[2 + 2 * i], rows, Projections[i].ValueName);
-        }
-        return new OnnxCapturePass(logits, keys, vals);
-    });
+        if (batch <= 0 || length <= 0 || ids.Length != batch * length)
+            throw new ArgumentException($"OnnxKeyCapture.Run: expected {batch}×{length} token ids, got {ids.Length}.", nameof(ids));
+        return RunPass(Pad.Equal(ids, batch, length));
+    }
+
+    /// <summary>
+    /// Runs sequences of unequal lengths as one padded batch (<paramref name="side"/>, default <see cref="Padding"/>;
+    /// padding slots hold <paramref name="padId"/>) and returns only the real tokens' rows, sequence after sequence:
+    /// the rows an unpadded run of each sequence gives.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty batch or sequence, or left padding on a model without an <c>attention_mask</c> input.</exception>
+    public OnnxCapturePass RunPadded(IReadOnlyList<int[]> sequences, PaddingSide? side = null, int padId = 0) =>
+        RunPass(Padded(sequences, side, padId));
 
     /// <summary>
     /// Only the keys [B·T, F] by layer: ONNX Runtime then runs just the nodes they depend on (no later layers, no LM head),
     /// which is what statistics need.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="ids"/> does not hold batch·length ids.</exception>
-    public IReadOnlyDictionary<int, Matrix<float>> RunKeys(ReadOnlySpan<int> ids, int batch, int length) =>
-        Execute(ids, batch, length, _keyNames, outputs =>
-            (IReadOnlyDictionary<int, Matrix<float>>)Projections.Select((p, i) => (p.Layer, Keys: ToRows(outputs[i], batch * length, p.KeyName)))
-                .ToDictionary(x => x.Layer, x => x.Keys));
-
-    private T Execute<T>(ReadOnlySpan<int> ids, int batch, int length, string[] outputNames, Func<IDisposableReadOnlyCollection<OrtValue>, T> read)
+    public IReadOnlyDictionary<int, Matrix<float>> RunKeys(ReadOnlySpan<int> ids, int batch, int length)
     {
         if (batch <= 0 || length <= 0 || ids.Length != batch * length)
-            throw new ArgumentException($"OnnxKeyCapture.Run: expected {batch}×{length} token ids, got {ids.Length}.", nameof(ids));
-        long[] shape = [batch, length];
-        var idData = new long[ids.Length];
-        for (int i = 0; i < ids.Length; i++) idData[i] = ids[i];
+            throw new ArgumentException($"OnnxKeyCapture.RunKeys: expected {batch}×{length} token ids, got {ids.Length}.", nameof(ids));
+        return RunKeys(Pad.Equal(ids, batch, length));
+    }
+
+    /// <summary>The keys of the real tokens [ΣTᵢ, F] by layer for sequences of unequal lengths, padded as in <see cref="RunPadded"/>.</summary>
+    /// <exception cref="ArgumentException">An empty batch or sequence, or left padding on a model without an <c>attention_mask</c> input.</exception>
+    public IReadOnlyDictionary<int, Matrix<float>> RunKeysPadded(IReadOnlyList<int[]> sequences, PaddingSide? side = null, int padId = 0) =>
+        RunKeys(Padded(sequences, side, padId));
+
+    private Pad Padded(IReadOnlyList<int[]> sequences, PaddingSide? side, int padId)
+    {
+        var chosen = side ?? Padding;
+        if (chosen == PaddingSide.Left && _maskInput is null)
+            throw new ArgumentException("OnnxKeyCapture: left padding needs a model with an 'attention_mask' input; this one has none, so pad on the right.", nameof(side));
+        return Pad.Of(sequences, chosen, padId);
+    }
+
+    private OnnxCapturePass RunPass(Pad pad) => Execute(pad, _outputNames, outputs =>
+    {
+        var logits = pad.RealRows(ToRows(outputs[0], pad.Rows, _logitsOutput));
+        var keys = new Dictionary<int, Matrix<float>>();
+        var vals = new Dictionary<int, Matrix<float>>();
+        for (int i = 0; i < Projections.Count; i++)
+        {
+            keys[Projections[i].Layer] = pad.RealRows(ToRows(outputs[1 + 2 * i], pad.Rows, Projections[i].KeyName));
+            vals[Projections[i].Layer] = pad.RealRows(ToRows(outputs[2 + 2 * i], pad.Rows, Projections[i].ValueName));
+        }
+        return new OnnxCapturePass(logits, keys, vals);
+    });
+
+    private IReadOnlyDictionary<int, Matrix<float>> RunKeys(Pad pad) => Execute(pad, _keyNames, outputs =>
+        (IReadOnlyDictionary<int, Matrix<float>>)Projections.Select((p, i) => (p.Layer, Keys: pad.RealRows(ToRows(outputs[i], pad.Rows, p.KeyName))))
+            .ToDictionary(x => x.Layer, x => x.Keys));
+
+    private T Execute<T>(Pad pad, string[] outputNames, Func<IDisposableReadOnlyCollection<OrtValue>, T> read)
+    {
+        long[] shape = [pad.Batch, pad.Length];
         var names = new List<string> { _idsInput };
-        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(idData, shape) };
+        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(pad.Ids, shape) };
         try
         {
             if (_maskInput is not null)
             {
                 names.Add(_maskInput);
-                values.Add(OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, ids.Length).ToArray(), shape));
+                values.Add(OrtValue.CreateTensorValueFromMemory(pad.Mask, shape));
             }
             if (_positionInput is not null)
             {
-                var pos = new long[ids.Length];
-                for (int i = 0; i < pos.Length; i++) pos[i] = i % length;
                 names.Add(_positionInput);
-                values.Add(OrtValue.CreateTensorValueFromMemory(pos, shape));
+                values.Add(OrtValue.CreateTensorValueFromMemory(pad.Positions(), shape));
             }
             using var runOptions = new RunOptions();
             using var outputs = RunSession(runOptions, names, values, outputNames);

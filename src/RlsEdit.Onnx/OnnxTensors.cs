@@ -62,7 +62,7 @@ public static class OnnxTensors
     private static void Check(TensorProto tensor)
     {
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new OnnxModelException($"initializer '{tensor.Name}'", "unsupported storage", "inline data", "an external data file (models over 2 GB are not supported for this operation)");
+            throw new OnnxModelException($"initializer '{tensor.Name}'", "unsupported storage", "inline data", "an external data file (this in-memory operation cannot reach it; the file-based OnnxWriteBack.ApplyDelta reads and rewrites external data)");
         if (tensor.Dims.Count != 2 || tensor.DataType != (int)TensorProto.Types.DataType.Float)
             throw new OnnxModelException($"initializer '{tensor.Name}'", "unsupported tensor", "a 2-D float32 tensor", $"data type {tensor.DataType}, shape [{string.Join(", ", tensor.Dims)}]");
     }

@@ -11,7 +11,7 @@ internal static class OnnxCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("onnx", "ONNX models: export a GPT-2 folder, inspect the MLP down-projections, write an edit back.");
+        var cmd = new Command("onnx", "ONNX models: export a model folder, inspect the MLP down-projections, write an edit back.");
         cmd.Subcommands.Add(Export());
         cmd.Subcommands.Add(Inspect());
         cmd.Subcommands.Add(ApplyDelta());
@@ -36,19 +36,13 @@ internal static class OnnxCommand
 
     private static Command Export()
     {
-        var model = new Option<string>("--model") { Description = "GPT-2 model folder (config.json + safetensors).", Required = true };
+        var model = new Option<string>("--model") { Description = "GPT-2, Llama, Qwen2 or Mistral model folder (config.json + safetensors).", Required = true };
         var output = new Option<string>("--out") { Description = "Output .onnx file.", Required = true };
-        var cmd = new Command("export", "Export a GPT-2 model folder to ONNX (standard opset-17 operators, dynamic batch and sequence).") { model, output };
+        var external = new Option<bool>("--external-data") { Description = "Write the weights to '<out>.data' beside the graph (automatic above 1 GiB of weights)." };
+        var cmd = new Command("export", "Export a GPT-2 or Llama-family model folder to ONNX (standard opset-17 operators, dynamic batch and sequence, attention_mask input).") { model, output, external };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
-            try
-            {
-                Gpt2OnnxExporter.Export(r.GetValue(model)!, r.GetValue(output)!);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new ArgumentException(e.Message, e);
-            }
+            OnnxExporter.Export(r.GetValue(model)!, r.GetValue(output)!, r.GetValue(external) ? true : null);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(r.GetValue(output)!)}");
             return 0;
         }));

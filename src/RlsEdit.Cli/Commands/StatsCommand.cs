@@ -26,10 +26,11 @@ internal static class StatsCommand
         var device = OnnxCommand.DeviceOption();
         var seqLen = new Option<int>("--seq-len") { Description = "Tokens per window.", DefaultValueFactory = _ => 128 };
         var batch = new Option<int>("--batch-size") { Description = "Windows per forward pass.", DefaultValueFactory = _ => 8 };
+        var perDocument = new Option<bool>("--per-document") { Description = "Windows stay inside one document (shorter tails are padded within a batch)." };
         var every = new Option<int>("--checkpoint-every") { Description = "Batches between checkpoints.", DefaultValueFactory = _ => 16 };
         var cmd = new Command("stats", "Accumulate the MLP key second moment E[kkᵀ] of chosen layers over a corpus (resumable).")
         {
-            model, layers, corpus, maxTokens, output, device, seqLen, batch, every,
+            model, layers, corpus, maxTokens, output, device, seqLen, batch, every, perDocument,
         };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
@@ -41,6 +42,7 @@ internal static class StatsCommand
                 SequenceLength = r.GetValue(seqLen) > 0 ? r.GetValue(seqLen) : throw new ArgumentException("stats: --seq-len must be positive."),
                 BatchSize = r.GetValue(batch) > 0 ? r.GetValue(batch) : throw new ArgumentException("stats: --batch-size must be positive."),
                 CheckpointEveryBatches = r.GetValue(every) > 0 ? r.GetValue(every) : throw new ArgumentException("stats: --checkpoint-every must be positive."),
+                PerDocument = r.GetValue(perDocument),
             };
             string corpusPath = r.GetValue(corpus)!;
             bool ids = corpusPath.EndsWith(".ids", StringComparison.OrdinalIgnoreCase);

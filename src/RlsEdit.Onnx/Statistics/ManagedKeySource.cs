@@ -39,8 +39,27 @@ public sealed class ManagedKeySource : IKeySource
     public IReadOnlyDictionary<int, Matrix<float>> Keys(int[] ids, int batch, int length)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var sequences = Enumerable.Range(0, batch).Select(b => (IReadOnlyList<int>)ids.AsSpan(b * length, length).ToArray()).ToArray();
-        var pass = _model.Forward(TokenBatch.LeftPadded(sequences, 0));
-        return Layers.ToDictionary(l => l, l => pass.MlpKeys(l).ToMatrix());
+        return Keys(Enumerable.Range(0, batch).Select(b => ids.AsSpan(b * length, length).ToArray()).ToArray());
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<int, Matrix<float>> Keys(IReadOnlyList<int[]> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var batch = TokenBatch.LeftPadded(sequences.Select(s => (IReadOnlyList<int>)s).ToArray(), 0);
+        var pass = _model.Forward(batch);
+        return Layers.ToDictionary(l => l, l =>
+        {
+            var all = pass.MlpKeys(l);
+            var real = new Matrix<float>(sequences.Sum(s => s.Length), all.Cols);
+            int row = 0;
+            for (int b = 0; b < sequences.Count; b++)
+            {
+                int n = sequences[b].Length;
+                all.Slice(batch.Row(b, batch.PadCounts[b]), 0, n, all.Cols).CopyTo(real.View.Slice(row, 0, n, all.Cols));
+                row += n;
+            }
+            return real;
+        });
     }
 }

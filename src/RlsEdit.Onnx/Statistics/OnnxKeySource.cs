@@ -35,5 +35,8 @@ public sealed class OnnxKeySource : IKeySource, IDisposable
     /// <inheritdoc />
     public IReadOnlyDictionary<int, Matrix<float>> Keys(int[] ids, int batch, int length) => _capture.RunKeys(ids, batch, length);
     /// <inheritdoc />
+    /// <remarks>Padded on <see cref="OnnxKeyCapture.Padding"/>'s side: left with an <c>attention_mask</c> input, else right.</remarks>
+    public IReadOnlyDictionary<int, Matrix<float>> Keys(IReadOnlyList<int[]> sequences) => _capture.RunKeysPadded(sequences);
+    /// <inheritdoc />
     public void Dispose() => _capture.Dispose();
 }

@@ -30,7 +30,8 @@ public static class StatisticsRun
         int length = Math.Min(options.SequenceLength, source.MaxLength);
         var corpusFingerprint = Fingerprint.ToWords(Fingerprint.OfText(
             Fingerprint.ToHex(Fingerprint.ToWords(Fingerprint.OfFiles([corpus.Path])))
-            + string.Create(CultureInfo.InvariantCulture, $";length={length};max_tokens={options.MaxTokens}")));
+            + string.Create(CultureInfo.InvariantCulture, $";length={length};max_tokens={options.MaxTokens}")
+            + (options.PerDocument ? ";per_document" : "")));
         string checkpoint = Path.Combine(outputDirectory, CheckpointFile);
         var (accumulators, done) = File.Exists(checkpoint)
             ? ResumeFrom(checkpoint, source, corpusFingerprint)
@@ -39,13 +40,15 @@ public static class StatisticsRun
 
         long position = 0;
         int sinceCheckpoint = 0;
-        foreach (var (ids, batch, len) in Batches(corpus.Windows(length, options.MaxTokens), options.BatchSize))
+        foreach (var windows in corpus.Windows(length, options.MaxTokens, options.PerDocument).Chunk(options.BatchSize))
         {
-            long size = (long)batch * len;
+            long size = windows.Sum(w => (long)w.Length);
             if (position + size <= done) { position += size; continue; }
             if (position < done)
                 throw new InvalidOperationException($"StatisticsRun: checkpoint '{checkpoint}' stops at token {done}, inside a batch ({position}..{position + size}); use the batch size it was written with.");
-            var keys = source.Keys(ids, batch, len);
+            var keys = windows.All(w => w.Length == windows[0].Length)
+                ? source.Keys(windows.SelectMany(w => w).ToArray(), windows.Length, windows[0].Length)
+                : source.Keys(windows);
             foreach (var (layer, acc) in accumulators) acc.Add(keys[layer].View);
             position += size;
             done = position;
@@ -67,22 +70,6 @@ public static class StatisticsRun
         foreach (var s in results) s.Save(Path.Combine(outputDirectory, LayerStatistics.FileName(s.Layer)));
         File.Delete(checkpoint);
         return results;
-    }
-
-    /// <summary>Consecutive windows of equal length grouped into batches of at most <paramref name="batchSize"/>.</summary>
-    private static IEnumerable<(int[] Ids, int Batch, int Length)> Batches(IEnumerable<int[]> windows, int batchSize)
-    {
-        var pending = new List<int[]>(batchSize);
-        foreach (var w in windows)
-        {
-            if (pending.Count > 0 && (pending.Count == batchSize || pending[0].Length != w.Length))
-            {
-                yield return (pending.SelectMany(x => x).ToArray(), pending.Count, pending[0].Length);
-                pending.Clear();
-            }
-            pending.Add(w);
-        }
-        if (pending.Count > 0) yield return (pending.SelectMany(x => x).ToArray(), pending.Count, pending[0].Length);
     }
 
     private static void WriteCheckpoint(string path, Dictionary<int, SecondMomentAccumulator> accumulators, long done, long[] model, long[] corpus)
@@ -107,7 +94,7 @@ public static class StatisticsRun
         var a = Npz.Read(path);
         string Mismatch(string what) => $"StatisticsRun: checkpoint '{path}' was written for another {what}; delete it or use another output folder.";
         if (!a["model_fingerprint"].ToInt64Array().SequenceEqual(source.ModelFingerprint)) throw new InvalidOperationException(Mismatch("model"));
-        if (!a["corpus_fingerprint"].ToInt64Array().SequenceEqual(corpus)) throw new InvalidOperationException(Mismatch("corpus, sequence length or token budget"));
+        if (!a["corpus_fingerprint"].ToInt64Array().SequenceEqual(corpus)) throw new InvalidOperationException(Mismatch("corpus, sequence length, token budget or window mode"));
         var layers = a["layers"].ToInt64Array().Select(l => (int)l).ToArray();
         if (!layers.SequenceEqual(source.Layers)) throw new InvalidOperationException(Mismatch($"layer set ({string.Join(",", layers)})"));
         var acc = layers.ToDictionary(l => l, l => SecondMomentAccumulator.Resume(a[$"sum_{l}"].ToMatrix<double>().View, a[$"count_{l}"].ToInt64Array()[0]));

@@ -58,15 +58,17 @@ public sealed class TokenCorpus
 
     /// <summary>
     /// The token stream (documents concatenated) cut into windows of <paramref name="length"/> tokens, stopping after
-    /// <paramref name="maxTokens"/> tokens; the last window may be shorter.
+    /// <paramref name="maxTokens"/> tokens; the last window may be shorter. With <paramref name="perDocument"/> no window
+    /// crosses a document boundary, so each document's last window is usually shorter (batches then need padding).
     /// </summary>
-    public IEnumerable<int[]> Windows(int length, long maxTokens)
+    public IEnumerable<int[]> Windows(int length, long maxTokens, bool perDocument = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens);
         var window = new List<int>(length);
         long emitted = 0;
         foreach (var doc in Documents())
+        {
             foreach (int id in doc)
             {
                 window.Add(id);
@@ -78,6 +80,13 @@ public sealed class TokenCorpus
                     if (emitted == maxTokens) yield break;
                 }
             }
+            if (perDocument && window.Count > 0)
+            {
+                emitted += window.Count;
+                yield return window.ToArray();
+                window.Clear();
+            }
+        }
         if (window.Count > 0) yield return window.ToArray();
     }
 
