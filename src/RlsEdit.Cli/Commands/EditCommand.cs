@@ -32,7 +32,7 @@ internal static class EditCommand
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM (0: all cores).", DefaultValueFactory = _ => 0 };
         var format = new Option<string>("--format") { Description = "Layout of --edits: auto, counterfact or zsre (a MEMIT-shaped ZsRE JSON array).", DefaultValueFactory = _ => "auto" };
         var zsreTarget = new Option<string>("--zsre-target") { Description = "ZsRE field edited to: answers (answers[0], as MEMIT) or alt (as EasyEdit).", DefaultValueFactory = _ => "answers" };
-        var outOnnx = new Option<string?>("--out-onnx") { Description = "Also write the edited model as ONNX to this file (GPT-2 models)." };
+        var outOnnx = new Option<string?>("--out-onnx") { Description = "Also write the edited model as ONNX to this file." };
         var cmd = new Command("edit", "Edit a model with a stream of CounterFact cases, batch by batch.")
         {
             model, edits, hparams, editor, batch, output, resume, count, checkpoint, evalEvery, retention, heldOut, statsText, fluency, threads,
@@ -51,7 +51,7 @@ internal static class EditCommand
                 cases = cases.Take(n).ToList();
             }
             string modelDir = r.GetValue(model)!;
-            if (r.GetValue(outOnnx) is { } onnxPath) OnnxOutput.Validate(modelDir, onnxPath);
+            if (r.GetValue(outOnnx) is { } onnxPath) OnnxOutput.Validate(onnxPath);
             var options = new EditRunOptions
             {
                 ModelDirectory = modelDir,
