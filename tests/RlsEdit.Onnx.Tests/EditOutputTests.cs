@@ -10,6 +10,7 @@ namespace RlsEdit.Onnx.Tests;
 /// <c>rlsedit edit --out-onnx</c> on a ZsRE file: the edited shipped tiny-world model, written as ONNX, runs under ONNX Runtime like
 /// the edited model, and the run reports MEMIT's ZsRE accuracies.
 /// </summary>
+[Collection(CliCollection.Name)]
 public sealed class EditOutputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rlsedit-edit-onnx-").FullName;
