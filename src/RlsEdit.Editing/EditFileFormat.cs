@@ -10,12 +10,3 @@ public enum EditFileFormat
     /// <summary>MEMIT-shaped ZsRE records (<see cref="ZsreRecord"/>).</summary>
     Zsre,
 }
-
-/// <summary>Which ZsRE field becomes the edit's new target.</summary>
-public enum ZsreTarget
-{
-    /// <summary><c>answers[0]</c>, as MEMIT's, AlphaEdit's and RLSEdit's reference loaders do (a correction task).</summary>
-    Answer,
-    /// <summary><c>alt</c>, as EasyEdit's loader does (a counterfactual task).</summary>
-    Alt,
-}
