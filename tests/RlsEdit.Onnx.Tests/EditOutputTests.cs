@@ -86,6 +86,23 @@ public sealed class EditOutputTests : IDisposable
     }
 
     [Fact]
+    public void Eval_of_a_zsre_file_reports_the_zsre_accuracies()
+    {
+        string model = ShippedModel();
+        var (edits, _, _) = Inputs(model);
+        Assert.Equal(0, Program.Main(["eval", "--model", model, "--edits", edits, "--out", P("eval"), "--fluency", "0", "--zsre-target", "alt"]));
+        using var summary = JsonDocument.Parse(File.ReadAllText(P("eval/summary.json")));
+        var tokens = summary.RootElement.GetProperty("metrics").GetProperty("easyedit_token_accuracy");
+        var zsre = summary.RootElement.GetProperty("zsre");
+        Assert.Equal(tokens.GetProperty("rewrite_acc").GetDouble(), zsre.GetProperty("rewrite_acc").GetDouble(), 9);
+        Assert.Equal(tokens.GetProperty("rephrase_acc").GetDouble(), zsre.GetProperty("paraphrase_acc").GetDouble(), 9);
+        Assert.Equal(tokens.GetProperty("locality_acc").GetDouble(), zsre.GetProperty("neighborhood_acc").GetDouble(), 9);
+        // Read as CounterFact, the same file has no requested_rewrite; an unknown layout name is refused too.
+        Assert.Equal(2, Program.Main(["eval", "--model", model, "--edits", edits, "--out", P("eval2"), "--format", "counterfact"]));
+        Assert.Equal(2, Program.Main(["eval", "--model", model, "--edits", edits, "--out", P("eval3"), "--format", "mquake"]));
+    }
+
+    [Fact]
     public void A_target_that_is_not_an_onnx_file_is_refused_before_editing()
     {
         string model = ShippedModel();
