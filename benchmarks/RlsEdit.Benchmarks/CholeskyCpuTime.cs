@@ -39,10 +39,15 @@ public static class CholeskyCpuTime
         return process.TotalProcessorTime.TotalMilliseconds;
     }
 
-    /// <summary>Best CPU time of <paramref name="reps"/> runs after warm-up runs (the JIT tiers up meanwhile).</summary>
+    /// <summary>
+    /// Best CPU time of <paramref name="reps"/> runs after warm-up runs. The warm-up lasts at least
+    /// <see cref="WarmUp"/>: three runs of a 12 ms factorization left the JIT's tier-1 code unfinished, and the
+    /// first size measured in a process then read up to 1.8× slow (the "n = 1024 gap" of session 1).
+    /// </summary>
     private static double Best(int reps, Action act, Action? reset = null)
     {
-        for (int w = 0; w < 3; w++) { reset?.Invoke(); act(); }
+        var warmUp = Stopwatch.StartNew();
+        for (int w = 0; w < 3 || warmUp.Elapsed < WarmUp; w++) { reset?.Invoke(); act(); }
         Thread.Sleep(300);
         double best = double.MaxValue;
         for (int r = 0; r < reps; r++)
@@ -54,6 +59,9 @@ public static class CholeskyCpuTime
         }
         return best;
     }
+
+    /// <summary>Shortest warm-up per measured routine (tiered compilation needs ~100 ms of calls, then compiles in the background).</summary>
+    internal static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1.5);
 
     private static string Column(double flops, double ms) => $"{ms,9:F1} ms {flops / ms / 1e6,6:F1} GFLOP/s";
 

@@ -85,7 +85,8 @@ internal static class KernelEmitter
         s.AppendLine("    }");
         s.AppendLine();
 
-        // Edge tile: full tile into a register-sized scratch tile, then a masked merge.
+        // Edge and lower-triangle tiles: the full tile into a register-sized scratch tile, then a merge that differs
+        // only in how many columns of each row it stores.
         s.AppendLine("    /// <summary>");
         s.AppendLine("    /// The leading <paramref name=\"m\"/>×<paramref name=\"n\"/> part (m ≤ MR, n ≤ NR) of <see cref=\"Full\"/> for any C strides:");
         s.AppendLine("    /// the tile is computed into a scratch tile and merged, so C outside the part is never touched.");
@@ -95,16 +96,9 @@ internal static class KernelEmitter
         s.AppendLine("    {");
         s.AppendLine($"        {t}* tile = stackalloc {t}[Mr * Nr];");
         s.AppendLine("        Full(kc, a, b, tile, Nr, alpha, 0);");
-        s.AppendLine("        for (int i = 0; i < m; i++)");
-        s.AppendLine("        {");
-        s.AppendLine($"            {t}* row = c + i * rowStride;");
-        s.AppendLine("            if (beta == 0) for (int j = 0; j < n; j++) row[j * colStride] = tile[i * Nr + j];");
-        s.AppendLine("            else for (int j = 0; j < n; j++) row[j * colStride] = tile[i * Nr + j] + beta * row[j * colStride];");
-        s.AppendLine("        }");
+        s.AppendLine("        Merge(tile, c, rowStride, colStride, m, n, n, beta);");
         s.AppendLine("    }");
         s.AppendLine();
-
-        // Lower-triangle tile for SYRK's diagonal blocks.
         s.AppendLine("    /// <summary>");
         s.AppendLine("    /// Like <see cref=\"Edge\"/>, but stores only elements with j ≤ i + <paramref name=\"diagonal\"/> (the tile's row offset");
         s.AppendLine("    /// minus its column offset in C): the tile kernel for blocks that straddle the diagonal of a lower-triangular C.");
@@ -114,6 +108,16 @@ internal static class KernelEmitter
         s.AppendLine("    {");
         s.AppendLine($"        {t}* tile = stackalloc {t}[Mr * Nr];");
         s.AppendLine("        Full(kc, a, b, tile, Nr, alpha, 0);");
+        s.AppendLine("        Merge(tile, c, rowStride, colStride, m, n, diagonal, beta);");
+        s.AppendLine("    }");
+        s.AppendLine();
+        s.AppendLine("    /// <summary>");
+        s.AppendLine("    /// C ← tile + β·C (β = 0: C is not read) on row i's first min(n, i + diagonal + 1) columns, i &lt; m; a diagonal of");
+        s.AppendLine("    /// n or more stores the whole m×n part.");
+        s.AppendLine("    /// </summary>");
+        s.AppendLine("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        s.AppendLine($"    private static void Merge({t}* tile, {t}* c, nint rowStride, nint colStride, int m, int n, int diagonal, {t} beta)");
+        s.AppendLine("    {");
         s.AppendLine("        for (int i = 0; i < m; i++)");
         s.AppendLine("        {");
         s.AppendLine($"            {t}* row = c + i * rowStride;");

@@ -61,6 +61,23 @@ public sealed record EditHyperParameters
         "weight_reg", "solve_method", "K0_path_by_layer", "stats_dir", "device",
     };
 
+    /// <summary>The file a model folder ships its tuned hyper-parameters in (used when <c>--hparams</c> is omitted).</summary>
+    public const string ModelDefaultFileName = "rlsedit-hparams.json";
+
+    /// <summary>
+    /// The hyper-parameters file to use: <paramref name="explicitPath"/> when given, otherwise the model folder's
+    /// <see cref="ModelDefaultFileName"/>.
+    /// </summary>
+    /// <exception cref="EditInputException">No path is given and the model folder has no default file.</exception>
+    public static string ResolvePath(string? explicitPath, string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        if (!string.IsNullOrEmpty(explicitPath)) return explicitPath;
+        string fallback = Path.Combine(modelDirectory, ModelDefaultFileName);
+        return File.Exists(fallback) ? fallback
+            : throw new EditInputException("--hparams", $"a hyper-parameters file, or {ModelDefaultFileName} in the model folder", $"neither ('{fallback}' does not exist)");
+    }
+
     /// <summary>Reads a reference-format JSON file; fields this runtime does not know are returned in <paramref name="warnings"/>.</summary>
     /// <exception cref="EditInputException">The file is not a JSON object, a field has the wrong type, or a value is out of range.</exception>
     public static EditHyperParameters Load(string path, out IReadOnlyList<string> warnings)

@@ -43,7 +43,7 @@ public static class LayerStatistics
                 .Select(s => (IReadOnlyList<int>)s.Take(context).ToArray()).ToList();
             if (seqs.Count == 0) continue;
             var batch = TokenBatch.LeftPadded(seqs, pad);
-            var pass = model.Forward(batch);
+            var pass = model.ForwardRows(batch, []);   // keys only: no logits
             var rows = new List<int>();
             for (int b = 0; b < batch.BatchSize; b++)
                 for (int t = batch.PadCounts[b]; t < batch.Length; t++) rows.Add(batch.Row(b, t));

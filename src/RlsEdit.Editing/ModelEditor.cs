@@ -86,7 +86,7 @@ public sealed class ModelEditor
         ArgumentNullException.ThrowIfNull(cases);
         if (cases.Count == 0) return new BatchEdit([], [], []);
         int zLayer = _hp.Layers[^1];
-        var targets = cases.Select(c => ValueOptimizer.Compute(_model, _encoder, _templates, c.RequestedRewrite, _hp, zLayer)).ToArray();
+        var targets = ValueOptimizer.Compute(_model, _encoder, _templates, cases.Select(c => c.RequestedRewrite).ToArray(), _hp, zLayer);
         var layerEdits = new List<LayerEdit>();
         for (int i = 0; i < _hp.Layers.Count; i++)
         {
@@ -143,7 +143,7 @@ public sealed class ModelEditor
             lookups.Add(bare.LookupIndex);
         }
         var batch = TokenBatch.LeftPadded(sequences, _model.Config.EosTokenId ?? 0);
-        var pass = _model.Forward(batch);
+        var pass = _model.ForwardRows(batch, []);   // keys and residuals only: no logits
         var k = pass.MlpKeys(layer);
         var z = pass.ResidualAfter(zLayer);
         int dk = k.Cols, d = z.Cols, per = _templates.All.Count() + 1;

@@ -35,15 +35,23 @@ public static class TeacherForcing
                 seqs.Add([.. p, .. c[..^1]]);
             }
             var batch = TokenBatch.LeftPadded(seqs, pad);
-            var logits = model.Forward(batch).Logits.View;
+            // Logits only at the rows that predict a continuation token (the LM head dominates a small model's pass).
+            var rows = new List<int>();
             for (int q = 0; q < count; q++)
             {
                 var (p, c) = queries[start + q];
+                for (int j = 0; j < c.Length; j++) rows.Add(batch.Row(q, batch.PadCounts[q] + p.Length - 1 + j));
+            }
+            var logits = model.ForwardRows(batch, rows).Logits.View;
+            int at = 0;
+            for (int q = 0; q < count; q++)
+            {
+                var (_, c) = queries[start + q];
                 double nll = 0;
                 int correct = 0;
                 for (int j = 0; j < c.Length; j++)
                 {
-                    var row = logits.RowSpan(batch.Row(q, batch.PadCounts[q] + p.Length - 1 + j));
+                    var row = logits.RowSpan(at++);
                     nll -= LogProbability(row, c[j], out int argmax);
                     if (argmax == c[j]) correct++;
                 }

@@ -1,4 +1,5 @@
 using RlsEdit.Models;
+using RlsEdit.Tensors;
 using RlsEdit.World;
 
 namespace RlsEdit.Editing;
@@ -17,84 +18,161 @@ public sealed record ValueTarget(float[] Target, double InitialLoss, double Fina
 /// onto ‖δ‖ ≤ clamp_norm_factor·‖h‖ after each step and stopping once the loss falls under 5e-2. The gradient comes
 /// from the runtime's backward pass to the injected delta.
 /// </summary>
+/// <remarks>
+/// The requests of a batch are optimised together, each with its own δ, loss, Adam state and early stop: their
+/// sequences share one forward/backward pass (sequences do not see each other, and the summed loss's gradient at a
+/// request's δ is that request's own), which gives the same δ as one request at a time with larger, cheaper matrix
+/// products. Each step re-runs only the blocks above <c>z_layer</c> (nothing below sees δ) and the LM head only at
+/// the rows the loss reads.
+/// </remarks>
 public static class ValueOptimizer
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, AdamEpsilon = 1e-8;
 
-    /// <summary>Computes z* for <paramref name="rewrite"/> at layer <paramref name="zLayer"/>.</summary>
-    public static ValueTarget Compute(TransformerModel<float> model, PromptEncoder encoder, ContextTemplates templates,
-        CounterFactRewrite rewrite, EditHyperParameters hp, int zLayer)
+    // One request's share of the batched pass.
+    private sealed class Request
+    {
+        public required CounterFactRewrite Rewrite { get; init; }
+        public required ResidualDelta<float>[] DeltaRows { get; init; }
+        public required TokenLoss<float> Loss { get; init; }
+        public required float[] Delta { get; init; }
+        public required float[] H { get; init; }
+        public required double HNorm { get; init; }
+        public required double[] M { get; init; }
+        public required double[] V { get; init; }
+        public double InitialLoss { get; set; } = double.NaN;
+        public double FinalLoss { get; set; } = double.NaN;
+        public int Steps { get; set; }
+        public bool Done { get; set; }
+    }
+
+    /// <summary>Computes z* for every request of <paramref name="rewrites"/> at layer <paramref name="zLayer"/> (in their order).</summary>
+    public static IReadOnlyList<ValueTarget> Compute(TransformerModel<float> model, PromptEncoder encoder, ContextTemplates templates,
+        IReadOnlyList<CounterFactRewrite> rewrites, EditHyperParameters hp, int zLayer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(templates);
-        ArgumentNullException.ThrowIfNull(rewrite);
+        ArgumentNullException.ThrowIfNull(rewrites);
         ArgumentNullException.ThrowIfNull(hp);
+        if (rewrites.Count == 0) return [];
         bool last = hp.FactToken == "last";
-        int[] target = encoder.EncodeTarget(rewrite.TargetNew.Str);
+        int d = model.Config.HiddenSize;
         var sequences = new List<IReadOnlyList<int>>();
         var lookups = new List<int>();
-        var targetPositions = new List<(int Sequence, int Position, int Token)>();
-        foreach (string template in templates.All)
+        var layouts = new List<(int FirstSequence, List<(int Sequence, int Position, int Token)> Targets, int KlSequence, int KlLookup)>();
+        foreach (var rewrite in rewrites)
         {
-            var p = encoder.EncodeWithSubject(template.Replace("{}", rewrite.Prompt, StringComparison.Ordinal), rewrite.Subject, last);
-            for (int j = 0; j < target.Length; j++) targetPositions.Add((sequences.Count, p.Ids.Length - 1 + j, target[j]));
-            sequences.Add([.. p.Ids, .. target[..^1]]);
-            lookups.Add(p.LookupIndex);
+            ArgumentNullException.ThrowIfNull(rewrite);
+            int[] target = encoder.EncodeTarget(rewrite.TargetNew.Str);
+            int first = sequences.Count;
+            var targetPositions = new List<(int Sequence, int Position, int Token)>();
+            foreach (string template in templates.All)
+            {
+                var p = encoder.EncodeWithSubject(template.Replace("{}", rewrite.Prompt, StringComparison.Ordinal), rewrite.Subject, last);
+                for (int j = 0; j < target.Length; j++) targetPositions.Add((sequences.Count, p.Ids.Length - 1 + j, target[j]));
+                sequences.Add([.. p.Ids, .. target[..^1]]);
+                lookups.Add(p.LookupIndex);
+            }
+            var kl = encoder.EncodeWithSubject("{} is a", rewrite.Subject, last);
+            layouts.Add((first, targetPositions, sequences.Count, kl.LookupIndex));
+            sequences.Add(kl.Ids);
+            lookups.Add(kl.LookupIndex);
         }
-        int klSequence = sequences.Count;
-        var kl = encoder.EncodeWithSubject("{} is a", rewrite.Subject, last);
-        sequences.Add(kl.Ids);
-        lookups.Add(kl.LookupIndex);
 
         var batch = TokenBatch.LeftPadded(sequences, model.Config.EosTokenId ?? 0);
-        int d = model.Config.HiddenSize;
-        var delta = new float[d];
-        var deltaRows = lookups.Select((pos, b) => new ResidualDelta<float>(zLayer, batch.Row(b, batch.PadCounts[b] + pos), delta)).ToArray();
-        var targets = targetPositions.Select(t => (batch.Row(t.Sequence, batch.PadCounts[t.Sequence] + t.Position), t.Token)).ToArray();
-        int klRow = batch.Row(klSequence, batch.PadCounts[klSequence] + kl.LookupIndex);
-
-        // Reference distribution and h = the unshifted residual at the first rewriting prompt's lookup token.
-        var initial = model.Forward(batch);
-        var reference = TokenLoss<float>.LogSoftmax(initial.Logits.View.RowSpan(klRow)).Select(x => (float)x).ToArray();
-        var h = initial.ResidualAfter(zLayer).RowSpan(deltaRows[0].Row).ToArray();
-        double hNorm = Math.Sqrt(h.Sum(x => (double)x * x));
-        double maxNorm = hp.ClampNormFactor * hNorm;
-        var loss = new TokenLoss<float>(targets, [(klRow, reference)], hp.KlFactor);
-
-        var m = new double[d];
-        var v = new double[d];
-        double initialLoss = double.NaN, finalLoss = double.NaN;
-        int steps = 0;
-        for (int it = 0; it < hp.VNumGradSteps; it++)
+        int Row(int sequence, int position) => batch.Row(sequence, batch.PadCounts[sequence] + position);
+        // Logits are needed only where a loss reads them: each request's target rows, then its KL row.
+        var logitRows = new List<int>();
+        var targets = new List<(int, int)>[rewrites.Count];
+        var klRows = new int[rewrites.Count];
+        for (int r = 0; r < rewrites.Count; r++)
         {
-            var pass = model.Forward(batch, deltaRows);
-            var back = model.Backward(pass, loss, BackwardScope.ToResidualAfter(zLayer));
-            steps++;
-            double deltaNorm = Math.Sqrt(delta.Sum(x => (double)x * x));
-            double total = back.Loss + hp.VWeightDecay * deltaNorm / (hNorm * hNorm);
-            if (it == 0) initialLoss = total;
-            finalLoss = total;
-            if (!double.IsFinite(total)) throw new InvalidOperationException($"ValueOptimizer: the v* loss became {total} at step {it} for subject '{rewrite.Subject}'.");
-            if (total < EditHyperParameters.EarlyStopLoss || it == hp.VNumGradSteps - 1) break;
-
-            int t = it + 1;
-            for (int j = 0; j < d; j++)
+            var (_, targetPositions, klSequence, klLookup) = layouts[r];
+            targets[r] = [];
+            foreach (var t in targetPositions)
             {
-                double g = 0;
-                foreach (var row in deltaRows) g += back.ResidualGradient[row.Row, j];
-                if (deltaNorm > 0) g += hp.VWeightDecay * delta[j] / (deltaNorm * hNorm * hNorm);
-                m[j] = Beta1 * m[j] + (1 - Beta1) * g;
-                v[j] = Beta2 * v[j] + (1 - Beta2) * g * g;
-                double mHat = m[j] / (1 - Math.Pow(Beta1, t)), vHat = v[j] / (1 - Math.Pow(Beta2, t));
-                delta[j] -= (float)(hp.VLr * mHat / (Math.Sqrt(vHat) + AdamEpsilon));
+                targets[r].Add((logitRows.Count, t.Token));
+                logitRows.Add(Row(t.Sequence, t.Position));
             }
-            double norm = Math.Sqrt(delta.Sum(x => (double)x * x));
-            if (norm > maxNorm)
-                for (int j = 0; j < d; j++) delta[j] = (float)(delta[j] * maxNorm / norm);
+            klRows[r] = logitRows.Count;
+            logitRows.Add(Row(klSequence, klLookup));
         }
-        var z = new float[d];
-        for (int j = 0; j < d; j++) z[j] = h[j] + delta[j];
-        return new ValueTarget(z, initialLoss, finalLoss, steps);
+
+        // Reference distributions and h = the unshifted residual at each request's first rewriting prompt's lookup token.
+        // Only the blocks above z_layer see δ, so every step resumes from the residual after z_layer of this first pass.
+        var initial = model.ForwardRows(batch, logitRows);
+        var residual = initial.ResidualAfter(zLayer);
+        var requests = new List<Request>(rewrites.Count);
+        for (int r = 0; r < rewrites.Count; r++)
+        {
+            var (first, _, klSequence, _) = layouts[r];
+            var delta = new float[d];
+            var rows = Enumerable.Range(first, klSequence - first + 1).Select(seq => new ResidualDelta<float>(zLayer, Row(seq, lookups[seq]), delta)).ToArray();
+            var reference = TokenLoss<float>.LogSoftmax(initial.Logits.View.RowSpan(klRows[r])).Select(x => (float)x).ToArray();
+            var h = residual.RowSpan(rows[0].Row).ToArray();
+            requests.Add(new Request
+            {
+                Rewrite = rewrites[r],
+                Delta = delta,
+                DeltaRows = rows,
+                Loss = new TokenLoss<float>(targets[r], [(klRows[r], reference)], hp.KlFactor),
+                H = h,
+                HNorm = Norm(h),
+                M = new double[d],
+                V = new double[d],
+            });
+        }
+        var loss = TokenLoss<float>.Sum(requests.Select(q => q.Loss).ToArray());
+        var deltaRows = requests.SelectMany(q => q.DeltaRows).ToArray();
+
+        for (int it = 0; it < hp.VNumGradSteps && requests.Any(q => !q.Done); it++)
+        {
+            var pass = model.ForwardFrom(batch, zLayer, residual, deltaRows, logitRows);
+            var back = model.Backward(pass, loss, BackwardScope.ToResidualAfter(zLayer));
+            foreach (var q in requests.Where(q => !q.Done))
+            {
+                q.Steps++;
+                double deltaNorm = Norm(q.Delta);
+                double total = q.Loss.Evaluate(pass.Logits.View) + hp.VWeightDecay * deltaNorm / (q.HNorm * q.HNorm);
+                if (it == 0) q.InitialLoss = total;
+                q.FinalLoss = total;
+                if (!double.IsFinite(total)) throw new InvalidOperationException($"ValueOptimizer: the v* loss became {total} at step {it} for subject '{q.Rewrite.Subject}'.");
+                if (total < EditHyperParameters.EarlyStopLoss || it == hp.VNumGradSteps - 1)
+                {
+                    q.Done = true;
+                    continue;
+                }
+                AdamStep(q, back.ResidualGradient, it + 1, deltaNorm, hp);
+            }
+        }
+        return requests.Select(q =>
+        {
+            var z = new float[d];
+            for (int j = 0; j < d; j++) z[j] = q.H[j] + q.Delta[j];
+            return new ValueTarget(z, q.InitialLoss, q.FinalLoss, q.Steps);
+        }).ToArray();
     }
+
+    private static void AdamStep(Request q, Matrix<float> residualGradient, int t, double deltaNorm, EditHyperParameters hp)
+    {
+        var delta = q.Delta;
+        double h2 = q.HNorm * q.HNorm;
+        for (int j = 0; j < delta.Length; j++)
+        {
+            double g = 0;
+            foreach (var row in q.DeltaRows) g += residualGradient[row.Row, j];
+            if (deltaNorm > 0) g += hp.VWeightDecay * delta[j] / (deltaNorm * h2);
+            q.M[j] = Beta1 * q.M[j] + (1 - Beta1) * g;
+            q.V[j] = Beta2 * q.V[j] + (1 - Beta2) * g * g;
+            double mHat = q.M[j] / (1 - Math.Pow(Beta1, t)), vHat = q.V[j] / (1 - Math.Pow(Beta2, t));
+            delta[j] -= (float)(hp.VLr * mHat / (Math.Sqrt(vHat) + AdamEpsilon));
+        }
+        double maxNorm = hp.ClampNormFactor * q.HNorm;
+        double norm = Norm(delta);
+        if (norm > maxNorm)
+            for (int j = 0; j < delta.Length; j++) delta[j] = (float)(delta[j] * maxNorm / norm);
+    }
+
+    private static double Norm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));
 }

@@ -144,50 +144,137 @@ public sealed class TransformerModel<T> where T : unmanaged, IFloatingPointIeee7
     public ForwardPass<T> Forward(TokenBatch batch, IReadOnlyList<ResidualDelta<T>>? deltas = null, KvCache<T>? cache = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ValidateInput(batch, deltas, cache, cache?.Length ?? 0);
+        return Run(batch, deltas, cache, startLayer: -1, startResidual: null, logitRows: null);
+    }
+
+    /// <summary>
+    /// A full pass that computes logits only at activation rows <paramref name="logitRows"/>: row i of the pass's
+    /// <see cref="ForwardPass{T}.Logits"/> belongs to activation row <paramref name="logitRows"/>[i] (the LM head is
+    /// the costliest layer of a small-width model, and scoring or a value loss reads a few rows).
+    /// </summary>
+    /// <exception cref="ModelInputException">As <see cref="Forward"/>, or a logit row outside [0, B·T).</exception>
+    public ForwardPass<T> ForwardRows(TokenBatch batch, IReadOnlyList<int> logitRows, IReadOnlyList<ResidualDelta<T>>? deltas = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(logitRows);
+        ValidateInput(batch, deltas, null, 0);
+        ValidateLogitRows(batch, logitRows);
+        return Run(batch, deltas, null, startLayer: -1, startResidual: null, logitRows);
+    }
+
+    /// <summary>
+    /// Runs only the blocks above <paramref name="startLayer"/> on <paramref name="residual"/> ([B·T, D], the residual
+    /// stream after that block for this <paramref name="batch"/>, e.g. from an earlier <see cref="Forward"/>); deltas
+    /// at <paramref name="startLayer"/> are added to it first. Everything below is fixed, so a value optimisation at
+    /// that layer repeats only the blocks above it. Logits as <see cref="ForwardRows"/> (all rows when null).
+    /// <see cref="Backward"/> of such a pass may stop at <paramref name="startLayer"/> or above.
+    /// </summary>
+    /// <exception cref="ModelInputException">A start layer outside [−1, L), a mis-shaped residual, a delta below the start layer, or as <see cref="ForwardRows"/>.</exception>
+    public ForwardPass<T> ForwardFrom(TokenBatch batch, int startLayer, MatrixView<T> residual, IReadOnlyList<ResidualDelta<T>>? deltas = null, IReadOnlyList<int>? logitRows = null)
+    {
+        const string op = "TransformerModel.ForwardFrom";
+        ArgumentNullException.ThrowIfNull(batch);
+        ValidateInput(batch, deltas, null, 0);
+        if (startLayer < -1 || startLayer >= Config.LayerCount)
+            throw new ModelInputException(op, nameof(startLayer), $"a layer in [-1, {Config.LayerCount})", startLayer.ToString(CultureInfo.InvariantCulture));
+        if (residual.Rows != batch.BatchSize * batch.Length || residual.Cols != Config.HiddenSize)
+            throw new ShapeMismatchException(op, nameof(residual), $"[{batch.BatchSize * batch.Length}, {Config.HiddenSize}]", $"[{residual.Rows}, {residual.Cols}]");
+        if (deltas is not null)
+            foreach (var delta in deltas)
+                if (delta.Layer < startLayer)
+                    throw new ModelInputException(op, "delta layer", $"a layer ≥ the start layer {startLayer}", delta.Layer.ToString(CultureInfo.InvariantCulture));
+        if (logitRows is not null) ValidateLogitRows(batch, logitRows);
+        var start = new Matrix<T>(residual.Rows, residual.Cols);
+        residual.CopyTo(start.View);
+        return Run(batch, deltas, null, startLayer, start, logitRows);
+    }
+
+    // The blocks above startLayer on startResidual (or on the embeddings when startLayer = −1).
+    private ForwardPass<T> Run(TokenBatch batch, IReadOnlyList<ResidualDelta<T>>? deltas, KvCache<T>? cache, int startLayer, Matrix<T>? startResidual, IReadOnlyList<int>? logitRows)
+    {
         int bsz = batch.BatchSize, len = batch.Length, n = bsz * len, d = Config.HiddenSize;
         int past = cache?.Length ?? 0;
-        ValidateInput(batch, deltas, cache, past);
 
         var positions = new int[n];
         for (int b = 0; b < bsz; b++)
             for (int t = 0; t < len; t++) positions[b * len + t] = Math.Max(0, past + t - batch.PadCounts[b]);
 
-        // x₀[n] = wte[id] (+ wpe[pos]): [N, D]
-        var x = new Matrix<T>(n, d);
-        for (int r = 0; r < n; r++)
+        Matrix<T> x;
+        if (startResidual is null)
         {
-            var row = x.View.RowSpan(r);
-            _tokenEmbedding.Value.View.RowSpan(batch.Ids[r]).CopyTo(row);
-            if (_positionEmbedding is null) continue;
-            var pe = _positionEmbedding.Value.View.RowSpan(positions[r]);
-            for (int j = 0; j < d; j++) row[j] += pe[j];
+            // x₀[n] = wte[id] (+ wpe[pos]): [N, D]
+            x = new Matrix<T>(n, d);
+            for (int r = 0; r < n; r++)
+            {
+                var row = x.View.RowSpan(r);
+                _tokenEmbedding.Value.View.RowSpan(batch.Ids[r]).CopyTo(row);
+                if (_positionEmbedding is null) continue;
+                var pe = _positionEmbedding.Value.View.RowSpan(positions[r]);
+                for (int j = 0; j < d; j++) row[j] += pe[j];
+            }
+        }
+        else
+        {
+            x = startResidual;
+            AddDeltas(deltas, startLayer, x.View);
         }
 
         var shape = new AttentionShape(bsz, len, past, Config.HeadCount, Config.KeyValueHeadCount, Config.HeadDim, batch.PadCounts.ToArray());
-        var layers = new BlockActivations<T>[_blocks.Length];
+        var layers = new BlockActivations<T>?[_blocks.Length];
         MatrixView<T> input = x.View;
-        for (int l = 0; l < _blocks.Length; l++)
+        for (int l = startLayer + 1; l < _blocks.Length; l++)
         {
-            layers[l] = new BlockActivations<T>(Config, n, shape.KeyLength, input);
-            _blocks[l].Forward(layers[l], shape, positions, cache?.Layers[l]);
-            if (deltas is not null)
-                foreach (var delta in deltas)
-                {
-                    if (delta.Layer != l) continue;
-                    var row = layers[l].Output.View.RowSpan(delta.Row);
-                    for (int j = 0; j < d; j++) row[j] += delta.Vector[j];
-                }
-            input = layers[l].Output.View;
+            var activations = new BlockActivations<T>(Config, n, shape.KeyLength, input);
+            _blocks[l].Forward(activations, shape, positions, cache?.Layers[l]);
+            AddDeltas(deltas, l, activations.Output.View);
+            layers[l] = activations;
+            input = activations.Output.View;
         }
 
         var finalNorm = new Matrix<T>(n, d);
         var mean = new T[n];
         var rstd = new T[n];
         _finalNorm.Forward(input, finalNorm, mean, rstd);
-        var logits = new Matrix<T>(n, Config.VocabSize);
-        _lmHead.Forward(finalNorm, logits);
+        Matrix<T> logits;
+        if (logitRows is null)
+        {
+            logits = new Matrix<T>(n, Config.VocabSize);
+            _lmHead.Forward(finalNorm, logits);
+        }
+        else
+        {
+            logits = new Matrix<T>(logitRows.Count, Config.VocabSize);
+            _lmHead.Forward(GatherRows(finalNorm.View, logitRows).View, logits);
+        }
         if (cache is not null) cache.Length += len;
-        return new ForwardPass<T>(batch, past, positions, x, layers, finalNorm, mean, rstd, logits, cache is not null);
+        return new ForwardPass<T>(batch, past, positions, x, startLayer, layers, finalNorm, mean, rstd, logits, logitRows?.ToArray(), cache is not null);
+    }
+
+    private void AddDeltas(IReadOnlyList<ResidualDelta<T>>? deltas, int layer, MatrixView<T> output)
+    {
+        if (deltas is null) return;
+        foreach (var delta in deltas)
+        {
+            if (delta.Layer != layer) continue;
+            var row = output.RowSpan(delta.Row);
+            for (int j = 0; j < row.Length; j++) row[j] += delta.Vector[j];
+        }
+    }
+
+    private static Matrix<T> GatherRows(MatrixView<T> source, IReadOnlyList<int> rows)
+    {
+        var gathered = new Matrix<T>(rows.Count, source.Cols);
+        for (int i = 0; i < rows.Count; i++) source.RowSpan(rows[i]).CopyTo(gathered.View.RowSpan(i));
+        return gathered;
+    }
+
+    private static void ValidateLogitRows(TokenBatch batch, IReadOnlyList<int> logitRows)
+    {
+        int n = batch.BatchSize * batch.Length;
+        foreach (int r in logitRows)
+            if ((uint)r >= (uint)n)
+                throw new ModelInputException("TransformerModel.ForwardRows", "logit row", $"a row in [0, {n})", r.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -202,19 +289,30 @@ public sealed class TransformerModel<T> where T : unmanaged, IFloatingPointIeee7
         ArgumentNullException.ThrowIfNull(loss);
         if (pass.UsedCache)
             throw new InvalidOperationException("TransformerModel.Backward: a pass run with a KV cache cannot be differentiated; run it without a cache.");
-        if (scope.StopAfterLayer < -1 || scope.StopAfterLayer >= Config.LayerCount)
-            throw new ModelInputException("TransformerModel.Backward", "scope", $"a layer in [-1, {Config.LayerCount})", scope.StopAfterLayer.ToString(CultureInfo.InvariantCulture));
+        if (scope.StopAfterLayer < pass.StartLayer || scope.StopAfterLayer >= Config.LayerCount)
+            throw new ModelInputException("TransformerModel.Backward", "scope", $"a layer in [{pass.StartLayer}, {Config.LayerCount}) (the pass ran the blocks above {pass.StartLayer})", scope.StopAfterLayer.ToString(CultureInfo.InvariantCulture));
         bool pg = scope.ParameterGradients;
-        int n = pass.Logits.Rows, d = Config.HiddenSize;
+        int n = pass.FinalNormOutput.Rows, d = Config.HiddenSize;
         var batch = pass.Batch;
         var shape = new AttentionShape(batch.BatchSize, batch.Length, 0, Config.HeadCount, Config.KeyValueHeadCount, Config.HeadDim, batch.PadCounts.ToArray());
 
-        var dLogits = new Matrix<T>(n, Config.VocabSize);
+        var dLogits = new Matrix<T>(pass.Logits.Rows, Config.VocabSize);
         double value = loss.Evaluate(pass.Logits, dLogits);
 
-        // logits = Norm_f(x_L)·Wₕᵀ
+        // logits = Norm_f(x_L)·Wₕᵀ (at the pass's logit rows only, when it has them)
         var dFinal = new Matrix<T>(n, d);
-        _lmHead.Backward(pass.FinalNormOutput, dLogits, dFinal, accumulate: false, pg);
+        if (pass.LogitRows is not { } rows) _lmHead.Backward(pass.FinalNormOutput, dLogits, dFinal, accumulate: false, pg);
+        else
+        {
+            var dSelected = new Matrix<T>(rows.Count, d);
+            _lmHead.Backward(GatherRows(pass.FinalNormOutput.View, rows).View, dLogits, dSelected, accumulate: false, pg);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var target = dFinal.View.RowSpan(rows[i]);
+                var source = dSelected.View.RowSpan(i);
+                for (int j = 0; j < d; j++) target[j] += source[j];
+            }
+        }
         var dx = new Matrix<T>(n, d);
         var top = pass.ResidualAfter(Config.LayerCount - 1);
         _finalNorm.Backward(top, dFinal, dx, pass.FinalMean, pass.FinalRstd, pg);
@@ -222,7 +320,7 @@ public sealed class TransformerModel<T> where T : unmanaged, IFloatingPointIeee7
         for (int l = Config.LayerCount - 1; l > scope.StopAfterLayer; l--)
         {
             var dInput = new Matrix<T>(n, d);
-            _blocks[l].Backward(pass.Layers[l], shape, pass.Positions, dx, dInput, pg);
+            _blocks[l].Backward(pass.Layers[l]!, shape, pass.Positions, dx, dInput, pg);
             dx = dInput;
         }
 

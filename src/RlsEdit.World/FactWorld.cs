@@ -62,16 +62,12 @@ public sealed class FactWorld
         var languages = Make(options.Countries, 2, 2, "ish");
         var cities = Make(options.Countries * options.CitiesPerCountry, 2, 3);
         var firstNames = Make(Math.Max(8, (int)Math.Ceiling(Math.Sqrt(options.People) * 2.5)), 2, 2);
-        var surnames = Make(Math.Max(8, (int)Math.Ceiling(Math.Sqrt(options.People) * 3.5)), 2, 3);
+        // One surname per person: an edit writes its key at the subject's last token, so a shared surname would
+        // make one person's key collide with another's (first names may repeat; they are not the key position).
+        var surnames = Make(options.People, 2, 3);
         var companies = Make(options.Companies, 2, 3, "co");
         var holdings = Make(options.Holdings, 2, 2, "ex");
-        var people = new List<string>();
-        var usedPeople = new HashSet<string>(StringComparer.Ordinal);
-        while (people.Count < options.People)
-        {
-            string person = $"{firstNames[random.Next(firstNames.Count)]} {surnames[random.Next(surnames.Count)]}";
-            if (usedPeople.Add(person)) people.Add(person);
-        }
+        var people = surnames.Select(surname => $"{firstNames[random.Next(firstNames.Count)]} {surname}").ToList();
 
         var entities = new Dictionary<EntityKind, IReadOnlyList<string>>
         {

@@ -36,12 +36,15 @@ public sealed class WorldTokenizer
     {
         ArgumentNullException.ThrowIfNull(world);
         var words = new SortedSet<string>(StringComparer.Ordinal) { ".", ",", "'s" };
+        var people = world.Entities[EntityKind.Person];
+        var surnames = people.Select(p => p.Split(' ')[^1]).ToHashSet(StringComparer.Ordinal);
         var letters = WorldText.EnglishWords().Concat(world.Entities.Values.SelectMany(n => n).SelectMany(n => n.Split(' ')));
         foreach (var w in letters)
         {
             words.Add(" " + w);
-            // Capitalised words can open a sentence, where GPT-2 pre-tokenisation gives them no leading space.
-            if (char.IsUpper(w[0])) words.Add(w);
+            // Capitalised words can open a sentence, where GPT-2 pre-tokenisation gives them no leading space;
+            // a surname always follows its first name, so it never does (and a bare one would only grow the vocabulary).
+            if (char.IsUpper(w[0]) && !surnames.Contains(w)) words.Add(w);
         }
         var tokens = new List<string> { EndOfText };
         tokens.AddRange(words.Select(ToByteLevel));

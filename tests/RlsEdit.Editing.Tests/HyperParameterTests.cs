@@ -62,4 +62,35 @@ public sealed class HyperParameterTests
         Assert.Throws<EditInputException>(() => new EditHyperParameters { Layers = [1, 3] }.ValidateFor(4));
         new EditHyperParameters { Layers = [1, 2] }.ValidateFor(4);
     }
+
+    [Fact]
+    public void WithoutAnExplicitFileTheModelFoldersDefaultIsUsed()
+    {
+        string model = Path.Combine(Path.GetTempPath(), $"hp-model-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(model);
+        try
+        {
+            var missing = Assert.Throws<EditInputException>(() => EditHyperParameters.ResolvePath(null, model));
+            Assert.Contains(EditHyperParameters.ModelDefaultFileName, missing.Message, StringComparison.Ordinal);
+            string fallback = Path.Combine(model, EditHyperParameters.ModelDefaultFileName);
+            File.WriteAllText(fallback, """{ "layers": [1] }""");
+            Assert.Equal(fallback, EditHyperParameters.ResolvePath(null, model));
+            Assert.Equal(fallback, EditHyperParameters.ResolvePath("", model));
+            string other = Write("""{ "layers": [2] }""");
+            Assert.Equal(other, EditHyperParameters.ResolvePath(other, model));
+        }
+        finally
+        {
+            Directory.Delete(model, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TheShippedModelsDefaultFileParsesCleanlyAndFitsTheModel()
+    {
+        string model = ShippedModelTests.ModelDirectory();
+        var hp = EditHyperParameters.Load(EditHyperParameters.ResolvePath(null, model), out var warnings);
+        Assert.Empty(warnings);
+        hp.ValidateFor(RlsEdit.Models.ModelFolder.LoadConfig(model).LayerCount);
+    }
 }

@@ -11,7 +11,8 @@ public sealed class NextTokenPredictionsTests
         string dir = ShippedModelTests.ModelDirectory();
         var model = ModelFolder.Load<float>(dir);
         var encoder = new PromptEncoder(ModelTokenizer.Load(dir));
-        const string prompt = "Piva Komon works as a";
+        var world = RlsEdit.World.FactWorld.Generate(RlsEdit.World.WorldFile.ReadSeed(Path.Combine(dir, RlsEdit.World.WorldFile.FileName)));
+        string prompt = world.Entities[RlsEdit.World.EntityKind.Person][0] + " works as a";
 
         double[] p = NextTokenPredictions.Distribution(model, encoder, prompt);
         Assert.Equal(model.Config.VocabSize, p.Length);

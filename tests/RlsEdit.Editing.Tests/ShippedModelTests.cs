@@ -16,12 +16,9 @@ public sealed class ShippedModelTests
         throw new DirectoryNotFoundException("models/tiny-world was not found above the test's output folder.");
     }
 
-    // The tuned values of docs/results.md, with fewer statistics texts to keep the test short.
-    internal static EditHyperParameters TinyWorldHyperParameters => new()
-    {
-        Layers = [0, 1], FactToken = "subject_last", VNumGradSteps = 25, VLr = 2.0, ClampNormFactor = 10, VWeightDecay = 0.1,
-        KlFactor = 0.0625, Mom2UpdateWeight = 10, Mom2NSamples = 400, LambdaReg = 0, MuReg = 1,
-    };
+    // The shipped tuned values (models/tiny-world/rlsedit-hparams.json), with fewer statistics texts to keep the test short.
+    internal static EditHyperParameters TinyWorldHyperParameters =>
+        EditHyperParameters.Load(EditHyperParameters.ResolvePath(null, ModelDirectory()), out _) with { Mom2NSamples = 400 };
 
     [Fact]
     public void RlsEditEditsTakeAndNeighboursAreKept()

@@ -175,6 +175,9 @@ public class CholeskyTests
     [InlineData(double.NaN, 5, 2)]
     [InlineData(double.PositiveInfinity, 70, 70)]
     [InlineData(double.NegativeInfinity, 129, 3)]
+    [InlineData(double.NaN, 139, 137)]
+    [InlineData(double.PositiveInfinity, 0, 0)]
+    [InlineData(double.NegativeInfinity, 64, 63)]
     public void Non_finite_input_is_reported_with_its_position_before_any_write(double bad, int row, int col)
     {
         var rng = new Random(1);

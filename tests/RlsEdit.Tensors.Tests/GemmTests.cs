@@ -44,6 +44,25 @@ public class GemmTests
 
     [Fact] public void Double_matches_naive_for_every_kernel_blocking_and_thread_path() => Sweep<double>(11);
 
+    [Fact]
+    public void Few_rows_take_the_kernel_that_pads_them_least_when_it_saves_enough()
+    {
+        var dispatched = GemmOptions<double>.Default;
+        Assert.Same(dispatched, GemmOptions<double>.ForRows(2 * dispatched.Mc));
+        foreach (int rows in new[] { 1, 13, 28, 30, 100, 2 * dispatched.Mc - 1 })
+        {
+            var chosen = GemmOptions<double>.ForRows(rows);
+            int Padded(int mr) => (rows + mr - 1) / mr * mr;
+            double limit = Padded(dispatched.Kernels.Mr) * (1 - GemmOptions<double>.FewRowMinSaving);
+            Assert.Equal(dispatched.Kernels.Nr, chosen.Kernels.Nr);
+            if (!ReferenceEquals(chosen, dispatched))
+                Assert.True(Padded(chosen.Kernels.Mr) <= limit, $"{rows} rows: {chosen.Kernels} does not save enough over {dispatched.Kernels}");
+            foreach (var kernel in KernelSelection.All<double>().Where(k => k.IsSupported && k.Nr == chosen.Kernels.Nr && k.VectorBits == chosen.Kernels.VectorBits && k.Mr >= 10))
+                if (Padded(kernel.Mr) <= limit)
+                    Assert.True(Padded(chosen.Kernels.Mr) <= Padded(kernel.Mr), $"{rows} rows: {kernel} pads less than the chosen {chosen.Kernels}");
+        }
+    }
+
     [Fact] public void Single_matches_naive_for_every_kernel_blocking_and_thread_path() => Sweep<float>(12);
 
     public static TheoryData<Layout, Layout, Layout> LayoutTriples()

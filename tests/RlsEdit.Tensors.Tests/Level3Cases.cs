@@ -19,7 +19,7 @@ internal static class Level3Cases
             {
                 Mc = 2 * kernel.Mr, Kc = 5, Nc = 2 * kernel.Nr, ReferenceBelowFlops = 0, ParallelFromFlops = 0,
             };
-            yield return ($"{kernel.Name}, tiny blocks, serial, BLIS order", tiny with { MaxThreads = 1, RowOrderPanelBytes = 0 });
+            yield return ($"{kernel.Name}, tiny blocks, serial, BLIS order", tiny with { MaxThreads = 1, RowOrderPanelBytes = 0, RowOrderMaxKc = 0 });
             yield return ($"{kernel.Name}, tiny blocks, 2 threads, row order", tiny with { MaxThreads = 2 });
         }
     }

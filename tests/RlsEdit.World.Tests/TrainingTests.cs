@@ -124,6 +124,58 @@ public class TrainingTests
     }
 
     [Fact]
+    public void AStepRunInLengthSortedPassesGivesTheWholeBatchMeanLossAndGradient()
+    {
+        // Batch 24 = three passes of different padded lengths; the oracle is one left-padded pass over all 24.
+        var options = Tiny(1) with { BatchSize = 24 };
+        Assert.True(options.BatchSize > 2 * WorldTrainer.DocumentsPerPass);
+        var oracle = new WorldTrainer(options);
+        var batch = TokenBatch.LeftPadded(Enumerable.Range(0, options.BatchSize).Select(i => (IReadOnlyList<int>)oracle.DocumentTokens(i)).ToList(), 0);
+        var targets = new List<(int, int)>();
+        for (int b = 0; b < batch.BatchSize; b++)
+            for (int t = batch.PadCounts[b]; t < batch.Length - 1; t++) targets.Add((batch.Row(b, t), batch.Ids[batch.Row(b, t + 1)]));
+        oracle.Model.ZeroGradients();
+        double expectedLoss = oracle.Model.Backward(oracle.Model.Forward(batch), new TokenLoss<float>(targets), BackwardScope.AllParameters).Loss;
+
+        var split = new WorldTrainer(options);
+        double loss = split.TrainStep(0, new AdamW(split.Model.Parameters), out int tokens);
+        Assert.Equal(targets.Count, tokens);
+        Assert.Equal(expectedLoss, loss, 5);
+        for (int i = 0; i < oracle.Model.Parameters.Count; i++)
+        {
+            var expected = oracle.Model.Parameters[i].Gradient!.Data;
+            var actual = split.Model.Parameters[i].Gradient!.Data;
+            // Float sums over ≤ a few hundred rows in another order: relative error ~1e-6 of the gradient's scale.
+            double scale = expected.Max(x => Math.Abs((double)x)) + 1e-12;
+            for (int j = 0; j < expected.Length; j++)
+                Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"{oracle.Model.Parameters[i].Name}[{j}]: {actual[j]} vs {expected[j]}");
+        }
+    }
+
+    [Fact]
+    public void OneAndTwoThreadsTrainToTheSameWeights()
+    {
+        float[][] Train(int threads)
+        {
+            int saved = RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism;
+            RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism = threads;
+            try
+            {
+                // Width 128 puts the block GEMMs above the size where they start to split work across threads.
+                var trainer = new WorldTrainer(Tiny(3) with { BatchSize = 16, Width = 128, Heads = 4 });
+                var adam = new AdamW(trainer.Model.Parameters);
+                for (int s = 0; s < 3; s++) trainer.TrainStep(s, adam, out _);
+                return trainer.Model.Parameters.Select(p => p.Value.Data.ToArray()).ToArray();
+            }
+            finally
+            {
+                RlsEdit.Tensors.LinearAlgebra.MaxDegreeOfParallelism = saved;
+            }
+        }
+        Assert.Equal(Train(1), Train(2));
+    }
+
+    [Fact]
     public void LearningRateWarmsUpThenDecaysToTheFinalFraction()
     {
         var o = new TrainingOptions { Steps = 1000, WarmupSteps = 100, LearningRate = 1e-3, FinalLearningRateFraction = 0.1 };

@@ -66,6 +66,23 @@ public class WorldGenerationTests
         Assert.DoesNotContain(names, n => english.Contains(n, StringComparer.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void EveryPersonHasTheirOwnSurnameUsedByNoOtherName(int seed)
+    {
+        var world = FactWorld.Generate(seed, new WorldOptions { People = 600 });
+        var people = world.Entities[EntityKind.Person];
+        var surnames = people.Select(p => p.Split(' ')[^1]).ToList();
+        Assert.Equal(people.Count, surnames.Distinct(StringComparer.Ordinal).Count());
+        // A surname is the last token of its person: no first name or other entity may share it.
+        var otherNames = people.Select(p => p.Split(' ')[0])
+            .Concat(world.Entities.Where(e => e.Key != EntityKind.Person).SelectMany(e => e.Value)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain(surnames, otherNames.Contains);
+        // First names may repeat (people share a few dozen), so the surname is what tells people apart.
+        Assert.True(people.Select(p => p.Split(' ')[0]).Distinct().Count() < people.Count);
+    }
+
     [Fact]
     public void HeldOutPhrasingsUseOnlyWordsSeenInTraining()
     {

@@ -17,7 +17,7 @@ internal static class EditCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder (config.json, safetensors, tokenizer).", Required = true };
         var edits = new Option<string>("--edits") { Description = "CounterFact JSON array of edit cases, applied in order.", Required = true };
-        var hparams = new Option<string>("--hparams") { Description = "Hyper-parameters in the reference code's JSON format.", Required = true };
+        var hparams = new Option<string?>("--hparams") { Description = "Hyper-parameters in the reference code's JSON format (default: the model folder's rlsedit-hparams.json)." };
         var editor = new Option<string>("--editor") { Description = "rlsedit, memit, alphaedit or ft.", DefaultValueFactory = _ => "rlsedit" };
         var batch = new Option<int>("--batch-size") { Description = "Edits per batch.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Run folder.", Required = true };
@@ -42,7 +42,7 @@ internal static class EditCommand
         {
             if (r.GetValue(threads) > 0) LinearAlgebra.MaxDegreeOfParallelism = r.GetValue(threads);
             var kind = EditorKinds.Parse(r.GetValue(editor)!);
-            var hp = EditHyperParameters.Load(r.GetValue(hparams)!, out var warnings);
+            var hp = EditHyperParameters.Load(EditHyperParameters.ResolvePath(r.GetValue(hparams), r.GetValue(model)!), out var warnings);
             foreach (string w in warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
             var (layout, cases) = EditFiles.Load(r.GetValue(edits)!, ParseFormat(r.GetValue(format)!), ParseZsreTarget(r.GetValue(zsreTarget)!));
             if (r.GetValue(count) is { } n)

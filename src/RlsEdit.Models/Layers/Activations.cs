@@ -58,6 +58,40 @@ internal static class Activations<T> where T : unmanaged, IFloatingPointIeee754<
         return Half * (T.One + t) + Half * x * (T.One - t * t) * Sqrt2OverPi * (T.One + Three * Cubic * x * x);
     }
 
+    /// <summary>dx = dy · <see cref="GeluDerivative"/>(x) element-wise; vectorised (TensorPrimitives) for float.</summary>
+    public static void GeluBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            for (int i = 0; i < x.Length; i++) dx[i] = dy[i] * GeluDerivative(x[i]);
+            return;
+        }
+        var xs = MemoryMarshal.Cast<T, float>(x);
+        var dys = MemoryMarshal.Cast<T, float>(dy);
+        var dxs = MemoryMarshal.Cast<T, float>(dx);
+        float c = (float)Math.Sqrt(2 / Math.PI);
+        var x2 = new float[xs.Length];
+        var t = new float[xs.Length];
+        TensorPrimitives.Multiply(xs, xs, x2);                                // x²
+        TensorPrimitives.Multiply(x2, 0.044715f, t);
+        TensorPrimitives.Add(t, 1f, t);
+        TensorPrimitives.Multiply(t, xs, t);
+        TensorPrimitives.Multiply(t, c, t);
+        TensorPrimitives.Tanh(t, t);                                          // t = tanh(√(2/π)(x + 0.044715x³))
+        // ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
+        TensorPrimitives.Multiply(x2, 3 * 0.044715f, x2);
+        TensorPrimitives.Add(x2, 1f, x2);
+        TensorPrimitives.Multiply(x2, 0.5f * c, x2);
+        TensorPrimitives.Multiply(x2, xs, x2);                                // ½x·√(2/π)(1 + 3·0.044715x²)
+        TensorPrimitives.Multiply(t, t, dxs);
+        TensorPrimitives.Subtract(1f, dxs, dxs);                              // 1 − t²
+        TensorPrimitives.Multiply(dxs, x2, dxs);
+        TensorPrimitives.Add(t, 1f, t);
+        TensorPrimitives.Multiply(t, 0.5f, t);
+        TensorPrimitives.Add(dxs, t, dxs);
+        TensorPrimitives.Multiply(dxs, dys, dxs);
+    }
+
     /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
     public static T Sigmoid(T x) => T.One / (T.One + T.Exp(-x));
 

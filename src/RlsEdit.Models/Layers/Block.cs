@@ -91,7 +91,7 @@ internal sealed class Block<T> where T : unmanaged, IFloatingPointIeee754<T>
         var pre = a.Pre.Data;
         if (UpProjection is null)
         {
-            for (int i = 0; i < pre.Length; i++) dPre.Data[i] = dKey.Data[i] * Activations<T>.GeluDerivative(pre[i]);
+            Activations<T>.GeluBackward(pre, dKey.Data, dPre.Data);
             InProjection.Backward(a.Ln2, dPre, dLn2, accumulate: false, pg);
         }
         else

@@ -44,7 +44,9 @@ internal sealed class Linear<T> where T : unmanaged, IFloatingPointIeee754<T>
         Blas.Gemm(T.One, dy, W.Transposed, accumulate ? T.One : T.Zero, dx);
         if (!parameterGradients) return;
         var g = Weight.EnsureGradient().View;
-        Blas.Gemm(T.One, x.Transposed, dy, T.One, _storedInOut ? g : g.Transposed);
+        // Write the gradient in its own row-major layout ([out, in] is dyᵀ·x): a transposed C is the GEMM's slow path.
+        if (_storedInOut) Blas.Gemm(T.One, x.Transposed, dy, T.One, g);
+        else Blas.Gemm(T.One, dy.Transposed, x, T.One, g);
         if (Bias is null) return;
         var db = Bias.EnsureGradient().Data.AsSpan();
         for (int n = 0; n < dy.Rows; n++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace RlsEdit.Tensors;
 
@@ -90,8 +91,30 @@ public static class Cholesky
     internal static void RequireFiniteLower<T>(MatrixView<T> a, string operation, string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < a.Rows; i++)
+        {
+            // The vector pass only answers "all finite?": it is what runs on every factorization (n²/2 reads,
+            // 2–3 % of potrf at n = 2048–3072 as a scalar loop). The element loop finds the culprit.
+            if (a.HasContiguousRows && AllFinite(a.RowSpan(i)[..Math.Min(i + 1, a.Cols)])) continue;
             for (int j = 0; j <= i; j++)
                 if (!T.IsFinite(a[i, j]))
                     throw new NonFiniteValueException(operation, name, i, j, double.CreateTruncating(a[i, j]));
+        }
+    }
+
+    /// <summary>True when no element is NaN or ±∞: x − x is 0 for finite x and NaN otherwise, and NaN survives the sum.</summary>
+    private static bool AllFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            var sum = Vector<T>.Zero;
+            foreach (var v in vectors) sum += v - v;
+            if (sum != Vector<T>.Zero) return false;
+            i = vectors.Length * Vector<T>.Count;
+        }
+        for (; i < values.Length; i++)
+            if (!T.IsFinite(values[i])) return false;
+        return true;
     }
 }

@@ -6,9 +6,10 @@ namespace RlsEdit.Tensors.Kernels;
 /// <summary>
 /// BLIS-style level-3 driver: C ← α·op(A)·op(B) + β·C over packed, cache-blocked panels and a generated micro-kernel.
 /// Loops (outer to inner): jc over NC columns, pc over KC (pack B), ic over MC rows (pack A), jr over NR, ir over MR.
+/// Threads: <see cref="Team{T}"/> (GemmDriver.Team.cs).
 /// A "lower" call stores only elements with column ≤ row + diagonal, which is how SYRK touches only its triangle.
 /// </summary>
-internal static unsafe class GemmDriver
+internal static unsafe partial class GemmDriver
 {
     /// <summary>A problem, or one thread's slab of it: operands already pinned, C given by pointer and strides.</summary>
     private readonly struct Problem<T>(Operand<T> a, Operand<T> b, T* c, nint rowStrideC, nint colStrideC,
@@ -41,21 +42,43 @@ internal static unsafe class GemmDriver
             Run(b.Transposed, a.Transposed, c, colStrideC, rowStrideC, n, m, k, alpha, beta, false, 0, options);
             return;
         }
+        if (ReferenceEquals(options, GemmOptions<T>.Default)) options = GemmOptions<T>.ForRows(m);
         var problem = new Problem<T>(a, b, c, rowStrideC, colStrideC, m, n, k, alpha, beta, lowerOnly, diagonal);
+        var blocking = BlockSizes(problem, options);
         double flops = 2.0 * m * n * k * (lowerOnly ? 0.5 : 1.0);
         int threads = flops < options.ParallelFromFlops ? 1 : options.Threads;
-        int mr = options.Kernels.Mr, nr = options.Kernels.Nr;
-        if (threads > 1 && !lowerOnly && m < 2 * threads * mr && n >= 2 * threads * nr)
+        int nr = options.Kernels.Nr;
+        if (threads > 1 && !lowerOnly && m <= blocking.Mc && n >= 2 * threads * nr)
         {
-            // Too few rows to share out as MC blocks: give each thread a slab of columns (and its own packed B).
+            // One row block only: sharing it out would leave a single packed A and the B packing — the bulk of a
+            // thin product's memory traffic — to be coordinated per step. Each thread takes a slab of columns instead.
             var bounds = EvenSplit(n, threads, nr);
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            RunWorkers(threads, t =>
             {
-                if (bounds[t + 1] > bounds[t]) Blocked(problem.ColumnBlock(bounds[t], bounds[t + 1]), options, 1);
+                if (bounds[t + 1] > bounds[t]) Serial(problem.ColumnBlock(bounds[t], bounds[t + 1]), options, blocking);
             });
             return;
         }
-        Blocked(problem, options, threads);
+        if (threads > 1) Team(problem, options, blocking, threads);
+        else Serial(problem, options, blocking);
+    }
+
+    /// <summary>The MC×KC blocking of one call, fixed before any split so that every thread count sums in the same order.</summary>
+    private readonly record struct Blocking(int Mc, int Kc);
+
+    private static Blocking BlockSizes<T>(in Problem<T> p, GemmOptions<T> options) where T : unmanaged
+    {
+        int mr = options.Kernels.Mr, nr = options.Kernels.Nr;
+        if (p.N <= nr && p.K > options.Kc)
+        {
+            // A C one sliver wide (e.g. S·B in the Woodbury step) leaves A as the only large operand, read once:
+            // read its rows in runs as long as an MR×kc A sliver plus the kc×NR B sliver fit in L2 (fewer passes,
+            // page walks and prefetch restarts than KC-long runs), and keep the packed A block's size by shrinking MC.
+            int longestKc = ThinPanelL2Bytes / ((mr + nr) * sizeof(T));
+            int kc = CeilDiv(p.K, CeilDiv(p.K, longestKc));
+            return new(Math.Max(mr, (int)((long)options.Mc * options.Kc / kc) / mr * mr), kc);
+        }
+        return new(options.Mc, options.Kc);
     }
 
     /// <summary>Boundaries of <paramref name="parts"/> near-equal ranges of [0, <paramref name="length"/>), cut at multiples of <paramref name="quantum"/>.</summary>
@@ -69,66 +92,44 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// The five BLIS loops. With several threads, each kc×nc B panel is packed once and shared, and the MC blocks of
-    /// A are handed out dynamically (each thread packs its own A block), so a thread that the OS delays, or the
-    /// uneven blocks of a triangle, do not hold the others back.
+    /// The five BLIS loops on the calling thread. The first row block packs each B panel a few slivers at a time,
+    /// right before its kernels read them, so they come from L1/L2 rather than from wherever a whole packed panel
+    /// was evicted to; for a C of few rows (one row block) that is all of B's packing.
     /// </summary>
-    private static void Blocked<T>(Problem<T> p, GemmOptions<T> options, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Serial<T>(Problem<T> p, GemmOptions<T> options, Blocking blocking) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var kernel = options.Kernels;
-        int mr = kernel.Mr, nr = kernel.Nr;
-        int kcBlock = options.Kc, mcBlock = options.Mc;
-        if (p.N <= nr && p.K > kcBlock)
-        {
-            // A C one sliver wide (e.g. S·B in the Woodbury step) leaves A as the only large operand, read once:
-            // read its rows in runs as long as an MR×kc A sliver plus the kc×NR B sliver fit in L2 (fewer passes,
-            // page walks and prefetch restarts than KC-long runs), and keep the packed A block's size by shrinking MC.
-            int longestKc = ThinPanelL2Bytes / ((mr + nr) * sizeof(T));
-            kcBlock = CeilDiv(p.K, CeilDiv(p.K, longestKc));
-            mcBlock = Math.Max(mr, (int)((long)options.Mc * options.Kc / kcBlock) / mr * mr);
-        }
-        // Several blocks per thread balance the load; never more than MC rows so that a block still fits L2.
-        int mc = threads > 1 ? Math.Min(mcBlock, RoundUp(CeilDiv(p.M, 4 * threads), mr)) : mcBlock;
-        int kcMax = Math.Min(kcBlock, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
-        int packedASize = Math.Min(mc, RoundUp(p.M, mr)) * kcMax;
+        int mr = options.Kernels.Mr, nr = options.Kernels.Nr;
+        int kcMax = Math.Min(blocking.Kc, p.K), ncMax = Math.Min(options.Nc, RoundUp(p.N, nr));
+        int mc = Math.Min(blocking.Mc, RoundUp(p.M, mr));
         T* packedB = PackBuffer<T>.ForB(RoundUp(ncMax, nr) * kcMax);
-        int blocks = CeilDiv(p.M, mc), lastRow = p.M - 1;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        T* packedA = PackBuffer<T>.ForA(mc * kcMax);
+        int chunkColumns = Math.Max(1, FusedPackBytes / (kcMax * sizeof(T) * nr)) * nr, lastRow = p.M - 1;
 
         for (int jc = 0; jc < p.N; jc += options.Nc)
         {
             int nc = Math.Min(options.Nc, p.N - jc);
             if (p.LowerOnly && lastRow + p.Diagonal < jc) break; // every later column block lies above the diagonal
-            for (int pc = 0; pc < p.K; pc += kcBlock)
+            for (int pc = 0; pc < p.K; pc += blocking.Kc)
             {
-                int kc = Math.Min(kcBlock, p.K - pc);
+                int kc = Math.Min(blocking.Kc, p.K - pc);
                 T beta = pc == 0 ? p.Beta : T.One;
-                Packing.PackB(p.B, pc, jc, kc, nc, nr, packedB);
-                var step = new PanelStep<T>(jc, nc, pc, kc, beta, packedB, mc, packedASize);
-                if (threads > 1 && blocks > 1)
-                    Parallel.For(0, blocks, parallel, block => RowBlock(p, options, step, block));
-                else
-                    for (int block = 0; block < blocks; block++) RowBlock(p, options, step, block);
+                int firstRows = Math.Min(mc, p.M);
+                Packing.PackA(p.A, 0, pc, firstRows, kc, mr, packedA);
+                for (int j0 = 0; j0 < nc; j0 += chunkColumns)
+                {
+                    int cols = Math.Min(chunkColumns, nc - j0);
+                    Packing.PackB(p.B, pc, jc + j0, kc, cols, nr, packedB + j0 * kc);
+                    MacroKernel(p, options, packedA, packedB + j0 * kc, 0, jc + j0, firstRows, cols, kc, beta);
+                }
+                for (int ic = mc; ic < p.M; ic += mc)
+                {
+                    int rows = Math.Min(mc, p.M - ic);
+                    if (p.LowerOnly && ic + rows - 1 + p.Diagonal < jc) continue;
+                    Packing.PackA(p.A, ic, pc, rows, kc, mr, packedA);
+                    MacroKernel(p, options, packedA, packedB, ic, jc, rows, nc, kc, beta);
+                }
             }
         }
-    }
-
-    /// <summary>One packed kc×nc B panel, shared by the MC blocks that multiply it.</summary>
-    private readonly struct PanelStep<T>(int jc, int nc, int pc, int kc, T beta, T* packedB, int mc, int packedASize) where T : unmanaged
-    {
-        public readonly int Jc = jc, Nc = nc, Pc = pc, Kc = kc, Mc = mc, PackedASize = packedASize;
-        public readonly T Beta = beta;
-        public readonly T* PackedB = packedB;
-    }
-
-    private static void RowBlock<T>(in Problem<T> p, GemmOptions<T> options, in PanelStep<T> step, int block) where T : unmanaged
-    {
-        var kernel = options.Kernels;
-        int ic = block * step.Mc, mc = Math.Min(step.Mc, p.M - ic);
-        if (p.LowerOnly && ic + mc - 1 + p.Diagonal < step.Jc) return;
-        T* packedA = PackBuffer<T>.ForA(step.PackedASize);
-        Packing.PackA(p.A, ic, step.Pc, mc, step.Kc, kernel.Mr, packedA);
-        MacroKernel(p, options, packedA, step.PackedB, ic, step.Jc, mc, step.Nc, step.Kc, step.Beta);
     }
 
     private static void MacroKernel<T>(in Problem<T> p, GemmOptions<T> options, T* packedA, T* packedB,
@@ -136,7 +137,7 @@ internal static unsafe class GemmDriver
     {
         var kernel = options.Kernels;
         int mr = kernel.Mr, nr = kernel.Nr;
-        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes)
+        if ((long)kc * nc * sizeof(T) <= options.RowOrderPanelBytes || kc <= options.RowOrderMaxKc)
         {
             for (int ir = 0; ir < mc; ir += mr)
                 for (int jr = 0; jr < nc; jr += nr)
@@ -173,6 +174,9 @@ internal static unsafe class GemmDriver
 
     /// <summary>L2 share (of Zen 4's 1 MiB) for the A and B slivers of a one-sliver-wide C.</summary>
     private const int ThinPanelL2Bytes = 768 * 1024;
+
+    /// <summary>B is packed this many bytes at a time ahead of its first use: an L2-resident chunk of whole slivers.</summary>
+    private const int FusedPackBytes = 128 * 1024;
 
     private static int RoundUp(int value, int quantum) => CeilDiv(value, quantum) * quantum;
 

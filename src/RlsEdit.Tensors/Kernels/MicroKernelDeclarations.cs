@@ -8,6 +8,14 @@ namespace RlsEdit.Tensors.Kernels;
 [MicroKernel(typeof(double), 512, 14, 16)]
 internal static partial class DoubleKernel512x14x16;
 
+/// <summary>
+/// AVX-512 double, 10×16 (20 accumulators): not dispatched, but chosen by <see cref="GemmOptions{T}.ForRows"/> for
+/// a C of few rows that 10 divides better than 14 (u = 100 in the Woodbury step: 100 rows, where 14-row slivers
+/// compute 112).
+/// </summary>
+[MicroKernel(typeof(double), 512, 10, 16, Dispatch = false)]
+internal static partial class DoubleKernel512x10x16;
+
 /// <summary>AVX-512 double, 8×24 (24 accumulators, 3 B vectors per k step).</summary>
 [MicroKernel(typeof(double), 512, 8, 24, Dispatch = false)]
 internal static partial class DoubleKernel512x8x24;

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RlsEdit.Tensors.Kernels;
 
@@ -61,37 +63,19 @@ internal static unsafe class Packing
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(Operand<T> b, int row, int col, int kc, int nc, int nr, T* dst) where T : unmanaged
     {
+        if (b.SymmetricLower)
+        {
+            PackSymmetricB(b, row, col, kc, nc, nr, dst);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - jr);
-            if (b.SymmetricLower)
-            {
-                // Rows below the last column's diagonal lie wholly in the stored lower triangle: copy them as rows;
-                // the rows above go column by column (column j of a symmetric matrix is its row j).
-                int gp = b.Row0 + row, gj = b.Col0 + col + jr;
-                int lowerStart = Math.Clamp(gj + cols - 1 - gp, 0, kc);
-                var bt = b.Transposed;
-                for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row, lowerStart, dst + j, nr);
-                for (int p = lowerStart; p < kc; p++)
-                {
-                    T* s = b.Base + (gp + p) * b.RowStride + gj * b.ColStride, line = dst + p * nr;
-                    for (int j = 0; j < cols; j++) line[j] = s[j * b.ColStride];
-                }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
-                continue;
-            }
             T* src = b.Base + row * b.RowStride + (col + jr) * b.ColStride;
             if (b.ColStride == 1)
             {
-                // Rows of the sliver are contiguous in the source: block copies.
-                nint bytes = cols * sizeof(T);
-                for (int p = 0; p < kc; p++)
-                {
-                    T* line = dst + p * nr;
-                    Buffer.MemoryCopy(src + p * b.RowStride, line, bytes, bytes);
-                    for (int j = cols; j < nr; j++) line[j] = default;
-                }
+                PackRowsB(src, b.RowStride, kc, nc - jr, nr, dst);
+                return;
             }
             else
             {
@@ -106,6 +90,123 @@ internal static unsafe class Packing
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
             }
         }
+    }
+
+    /// <summary>
+    /// Packs the slivers of a kc×<paramref name="nc"/> block whose rows are contiguous in the source, one source row
+    /// at a time: each row is read once, front to back, so the hardware prefetcher streams it (sliver by sliver, the
+    /// reads would hop a full row stride every NR elements and run at a fraction of the memory bandwidth — this
+    /// packing is most of the time of a GEMM whose A has only a few rows).
+    /// </summary>
+    private static void PackRowsB<T>(T* src, nint rowStride, int kc, int nc, int nr, T* dst) where T : unmanaged
+    {
+        int fullSlivers = nc / nr, rest = nc - fullSlivers * nr;
+        nint sliverSize = (nint)nr * kc;
+        for (int p = 0; p < kc; p++, src += rowStride)
+        {
+            T* line = dst + p * nr;
+            for (int s = 0; s < fullSlivers; s++) CopyLine(src + s * nr, line + s * sliverSize, nr);
+            if (rest == 0) continue;
+            T* partial = line + fullSlivers * sliverSize;
+            CopyLine(src + fullSlivers * nr, partial, rest);
+            for (int j = rest; j < nr; j++) partial[j] = default;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyLine<T>(T* src, T* dst, int count) where T : unmanaged
+    {
+        int bytes = count * sizeof(T);
+        if (bytes == 128)
+        {
+            Vector512.Store(Vector512.Load((byte*)src), (byte*)dst);
+            Vector512.Store(Vector512.Load((byte*)src + 64), (byte*)dst + 64);
+        }
+        else if (bytes == 64) Vector512.Store(Vector512.Load((byte*)src), (byte*)dst);
+        else Buffer.MemoryCopy(src, dst, bytes, bytes);
+    }
+
+    /// <summary>
+    /// <see cref="PackB{T}"/> for a symmetric B stored in its lower triangle. Per sliver, the rows that reach above
+    /// the diagonal come from the stored transpose (column j of a symmetric matrix is its row j): gathered where
+    /// the sliver is wholly above it, element by element where it crosses it. Then the rows that lie wholly in
+    /// the stored triangle are copied in one pass over the panel's rows, each row's run of whole slivers front to
+    /// back, as <see cref="PackRowsB{T}"/> does for a general B.
+    /// </summary>
+    private static void PackSymmetricB<T>(Operand<T> b, int row, int col, int kc, int nc, int nr, T* dst) where T : unmanaged
+    {
+        int gp = b.Row0 + row, gj0 = b.Col0 + col;
+        var bt = b.Transposed;
+        nint sliverSize = (nint)nr * kc;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            T* sliver = dst + jr / nr * sliverSize;
+            int cols = Math.Min(nr, nc - jr), gj = gj0 + jr;
+            int lowerStart = Math.Clamp(gj + cols - 1 - gp, 0, kc);
+            int upper = cols == nr ? GatherUpperRows(b, gp, gj, Math.Min(lowerStart, gj - gp + 1), nr, sliver) : 0;
+            for (int j = 0; j < cols; j++) SymmetricLine(bt, col + jr + j, row + upper, lowerStart - upper, sliver + upper * nr + j, nr);
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) sliver[p * nr + j] = default;
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            // Row gp + p is stored up to column gp + p: the slivers that end there or before are wholly lower.
+            int lowerColumns = Math.Min(nc, gp + p - gj0 + 1);
+            T* source = b.Base + (gp + p) * b.RowStride + gj0 * b.ColStride, line = dst + p * nr;
+            for (int jr = 0; jr < lowerColumns; jr += nr)
+            {
+                int cols = Math.Min(nr, nc - jr);
+                if (jr + cols > lowerColumns) break;
+                T* s = source + jr * b.ColStride, d = line + jr / nr * sliverSize;
+                if (b.ColStride == 1) CopyLine(s, d, cols);
+                else for (int j = 0; j < cols; j++) d[j] = s[j * b.ColStride];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the leading <paramref name="rows"/> rows of a full sliver of a symmetric B that lie on or above the
+    /// diagonal — element (gp + p, gj + j) stored at (gj + j, gp + p), i.e. the sliver is a transposed block of
+    /// storage — with AVX2 gathers (.NET has no AVX-512 gather), one packed row (NR elements, NR storage rows) at a time: the NR source rows
+    /// stay in L1 across consecutive p, and a gather moves 4 (double) or 8 (float) elements where scalar transposing
+    /// moves one. Returns the rows packed: 0 when the CPU, the element type or the strides do not allow it.
+    /// </summary>
+    private static int GatherUpperRows<T>(Operand<T> b, int gp, int gj, int rows, int nr, T* dst) where T : unmanaged
+    {
+        if (rows <= 0 || !Avx2.IsSupported || (long)(nr - 1) * b.RowStride > int.MaxValue) return 0;
+        T* source = b.Base + gj * b.RowStride + gp * b.ColStride;
+        int stride = (int)b.RowStride;
+        if (typeof(T) == typeof(double) && nr == 16)
+        {
+            var index = Vector128.Create(0, 1, 2, 3) * stride;
+            var step = Vector128.Create(4 * stride);
+            for (int p = 0; p < rows; p++)
+            {
+                double* s = (double*)(source + p * b.ColStride), line = (double*)(dst + p * nr);
+                var i0 = index; var i1 = i0 + step; var i2 = i1 + step; var i3 = i2 + step;
+                Avx2.GatherVector256(s, i0, sizeof(double)).Store(line);
+                Avx2.GatherVector256(s, i1, sizeof(double)).Store(line + 4);
+                Avx2.GatherVector256(s, i2, sizeof(double)).Store(line + 8);
+                Avx2.GatherVector256(s, i3, sizeof(double)).Store(line + 12);
+            }
+            return rows;
+        }
+        if (typeof(T) == typeof(float) && nr == 32)
+        {
+            var index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
+            var step = Vector256.Create(8 * stride);
+            for (int p = 0; p < rows; p++)
+            {
+                float* s = (float*)(source + p * b.ColStride), line = (float*)(dst + p * nr);
+                var i0 = index; var i1 = i0 + step; var i2 = i1 + step; var i3 = i2 + step;
+                Avx2.GatherVector256(s, i0, sizeof(float)).Store(line);
+                Avx2.GatherVector256(s, i1, sizeof(float)).Store(line + 8);
+                Avx2.GatherVector256(s, i2, sizeof(float)).Store(line + 16);
+                Avx2.GatherVector256(s, i3, sizeof(float)).Store(line + 24);
+            }
+            return rows;
+        }
+        return 0;
     }
 
     /// <summary>

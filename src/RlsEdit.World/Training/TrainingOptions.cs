@@ -6,7 +6,7 @@ public sealed record TrainingOptions
     /// <summary>Seed of the world, the corpus and the initial weights.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 2000;
+    public int Steps { get; init; } = 6000;
     /// <summary>Documents per step.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>Peak learning rate.</summary>

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using RlsEdit.Tensors;
+
+namespace RlsEdit.Benchmarks;
+
+/// <summary>
+/// A quick A/B for the threaded level-3 routines on a shared machine: wall time (CPU time says nothing about how
+/// well two threads overlap), best of <c>reps</c>, ours and OpenBLAS alternating call by call in one process so
+/// that both see the same neighbours.
+/// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- walltime gemm 20 2 1024 2048</c>
+/// (kinds: gemm (square C = A·B), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
+/// G u×d, sizes "d:u"); the second argument is the thread count for both libraries).
+/// </summary>
+public static class Level3WallTime
+{
+    public static void Run(string[] args)
+    {
+        if (!OpenBlas.IsAvailable) Console.WriteLine("libopenblas.so.0 not found: the OpenBLAS column is skipped.");
+        string kind = args[0];
+        int reps = int.Parse(args[1], CultureInfo.InvariantCulture), threads = int.Parse(args[2], CultureInfo.InvariantCulture);
+        FactorizationBenchmarkInputs.UseThreads(threads);
+        foreach (string size in args.Skip(3))
+        {
+            int[] dims = size.Split(':').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            switch (kind)
+            {
+                case "gemm": Gemm(dims[0], reps, threads); break;
+                case "symm": Symm(dims[0], dims[1], reps, threads); break;
+                case "syrk": Syrk(dims[0], dims[1], reps, threads); break;
+                case "thin": Thin(dims[0], dims[1], reps, threads); break;
+                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, symm, syrk).");
+            }
+        }
+    }
+
+    private static double[] Random(int count, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+    }
+
+    /// <summary>Best wall time of each action over <paramref name="reps"/> alternating rounds, after warm-up rounds.</summary>
+    private static (double Ours, double OpenBlas) Best(int reps, Action ours, Action? openBlas)
+    {
+        var warmUp = Stopwatch.StartNew();
+        for (int w = 0; w < 3 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
+        Thread.Sleep(300);
+        double bestOurs = double.MaxValue, bestOpenBlas = double.MaxValue;
+        for (int r = 0; r < reps; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            ours();
+            bestOurs = Math.Min(bestOurs, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (openBlas is null) continue;
+            t0 = Stopwatch.GetTimestamp();
+            openBlas();
+            bestOpenBlas = Math.Min(bestOpenBlas, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        return (bestOurs, bestOpenBlas);
+    }
+
+    private static void Report(string what, double flops, (double Ours, double OpenBlas) t)
+    {
+        string line = $"{what}: RlsEdit {t.Ours,8:F2} ms {flops / t.Ours / 1e6,6:F1} GFLOP/s";
+        if (OpenBlas.IsAvailable)
+            line += $" | OpenBLAS {t.OpenBlas,8:F2} ms {flops / t.OpenBlas / 1e6,6:F1} GFLOP/s | ours ÷ OpenBLAS throughput {t.OpenBlas / t.Ours:F2}";
+        Console.WriteLine(line);
+    }
+
+    private static unsafe void Gemm(int n, int reps, int threads)
+    {
+        double[] a = Random(n * n, 1), b = Random(n * n, 2), c = new double[n * n];
+        var t = Best(reps,
+            () => Blas.Gemm(1.0, MatrixView<double>.RowMajor(a, n, n), MatrixView<double>.RowMajor(b, n, n), 0.0, MatrixView<double>.RowMajor(c, n, n)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (double* pa = a, pb = b, pc = c)
+                    OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
+            } : null);
+        Report($"dgemm n={n,5} threads={threads}", 2.0 * n * n * n, t);
+    }
+
+    private static unsafe void Symm(int d, int u, int reps, int threads)
+    {
+        double[] s = FactorizationBenchmarkInputs.Spd(d, 4), k = Random(u * d, 5), c = new double[u * d];
+        var t = Best(reps,
+            () => Blas.Symm(Side.Right, 1.0, MatrixView<double>.RowMajor(s, d, d), MatrixView<double>.RowMajor(k, u, d), 0.0, MatrixView<double>.RowMajor(c, u, d)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (double* ps = s, pk = k, pc = c)
+                    OpenBlas.cblas_dsymm(OpenBlas.RowMajor, OpenBlas.Right, OpenBlas.Lower, u, d, 1.0, ps, d, pk, d, 0.0, pc, d);
+            } : null);
+        Report($"dsymm d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t);
+    }
+
+    private static unsafe void Thin(int d, int u, int reps, int threads)
+    {
+        double[] s = FactorizationBenchmarkInputs.Spd(d, 4), k = Random(u * d, 5), c = new double[u * d];
+        var t = Best(reps,
+            () => Blas.Gemm(1.0, MatrixView<double>.RowMajor(k, u, d), MatrixView<double>.RowMajor(s, d, d), 0.0, MatrixView<double>.RowMajor(c, u, d)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (double* ps = s, pk = k, pc = c)
+                    OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, u, d, d, 1.0, pk, d, ps, d, 0.0, pc, d);
+            } : null);
+        Report($"dgemm thin d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t);
+    }
+
+    private static unsafe void Syrk(int d, int u, int reps, int threads)
+    {
+        double[] g = Random(u * d, 6), c = FactorizationBenchmarkInputs.Spd(d, 4);
+        var t = Best(reps,
+            () => Blas.Syrk(-1e-9, MatrixView<double>.RowMajor(g, u, d).Transposed, 1.0, MatrixView<double>.RowMajor(c, d, d)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (double* pg = g, pc = c)
+                    OpenBlas.cblas_dsyrk(OpenBlas.RowMajor, OpenBlas.Lower, OpenBlas.Trans, d, u, -1e-9, pg, d, 1.0, pc, d);
+            } : null);
+        Report($"dsyrk d={d,5} u={u,3} threads={threads}", 1.0 * u * d * d, t);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Numerics;
+using System.Runtime.ExceptionServices;
+
+namespace RlsEdit.Tensors.Kernels;
+
+internal static unsafe partial class GemmDriver
+{
+    /// <summary>Aim for this many work items per thread and step: the last one to finish is then a small share of the call.</summary>
+    private const int ItemsPerThread = 6;
+
+    /// <summary>
+    /// The threaded form of <see cref="Serial{T}"/>: one team of workers walks every (jc, pc) step with no barrier
+    /// between steps. Per step the team packs the kc×nc B panel together (chunks of slivers, claimed dynamically),
+    /// then claims work items — an MC row block × a part of the panel's columns, so that even a C of few row blocks
+    /// is cut into about <see cref="ItemsPerThread"/> items per thread. Two B buffers alternate, so a worker that is
+    /// done with its share of one step packs the next panel instead of waiting.
+    /// <para>
+    /// Ordering: an item of step s starts only after the same item of step s − 1 (the same C block's previous k
+    /// block) has finished, so every element of C is summed in the same order as on one thread — results are
+    /// bitwise those of <see cref="Serial{T}"/>. A panel is packed into a buffer only after every item that read the
+    /// buffer's previous panel (step s − 2) has finished.
+    /// </para>
+    /// <para>
+    /// Waiting: a worker only ever waits for work that a running worker has already claimed (it claims in step
+    /// order and passes a step only when all of it is claimed), so a worker the pool starts late or never cannot
+    /// stall the others, and the dependencies always point to earlier steps, so there is no cycle. A worker that
+    /// throws records its exception and raises the team's failure flag; every wait checks the flag and returns, and
+    /// the first exception is rethrown on the calling thread with its original stack.
+    /// </para>
+    /// </summary>
+    private static void Team<T>(Problem<T> p, GemmOptions<T> options, Blocking blocking, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = options.Kernels.Mr, nr = options.Kernels.Nr, lastRow = p.M - 1;
+        int rowBlocks = CeilDiv(p.M, blocking.Mc);
+        int mc = RoundUp(CeilDiv(p.M, rowBlocks), mr); // the same number of blocks, as even as whole slivers allow
+        rowBlocks = CeilDiv(p.M, mc);
+        int ncMax = Math.Min(options.Nc, RoundUp(p.N, nr)), kcMax = Math.Min(blocking.Kc, p.K);
+        int panelSlivers = CeilDiv(ncMax, nr);
+        int columnParts = Math.Clamp(CeilDiv(ItemsPerThread * threads, rowBlocks), 1, panelSlivers);
+        int partColumns = CeilDiv(panelSlivers, columnParts) * nr;
+        columnParts = CeilDiv(ncMax, partColumns);
+        int items = rowBlocks * columnParts;
+        int packChunks = Math.Min(panelSlivers, 2 * threads), chunkColumns = CeilDiv(panelSlivers, packChunks) * nr;
+        packChunks = CeilDiv(ncMax, chunkColumns);
+
+        var steps = new List<(int Jc, int Nc, int Pc, int Kc)>();
+        for (int jc = 0; jc < p.N; jc += options.Nc)
+        {
+            if (p.LowerOnly && lastRow + p.Diagonal < jc) break; // every later column block lies above the diagonal
+            for (int pc = 0; pc < p.K; pc += blocking.Kc)
+                steps.Add((jc, Math.Min(options.Nc, p.N - jc), pc, Math.Min(blocking.Kc, p.K - pc)));
+        }
+
+        int panelSize = RoundUp(RoundUp(ncMax, nr) * kcMax, 64); // keeps the second buffer 64-byte aligned
+        nint buffers = (nint)PackBuffer<T>.ForB(2 * panelSize);
+        var team = new TeamState(steps.Count, items);
+
+        RunWorkers(threads, _ =>
+        {
+            try
+            {
+                T* packedA = PackBuffer<T>.ForA(mc * kcMax);
+                for (int s = 0; s < steps.Count; s++)
+                {
+                    var (jc, nc, pc, kc) = steps[s];
+                    T* packedB = (T*)buffers + (s & 1) * panelSize;
+                    T beta = pc == 0 ? p.Beta : T.One;
+                    if (s >= 2 && !team.WaitFor(ref team.ItemsDone[s - 2], items)) return;
+                    for (int chunk; !team.Failed && (chunk = Interlocked.Increment(ref team.ChunksClaimed[s]) - 1) < packChunks;)
+                    {
+                        int j0 = chunk * chunkColumns;
+                        if (j0 < nc) Packing.PackB(p.B, pc, jc + j0, kc, Math.Min(chunkColumns, nc - j0), nr, packedB + j0 * kc);
+                        Interlocked.Increment(ref team.ChunksPacked[s]);
+                    }
+                    if (!team.WaitFor(ref team.ChunksPacked[s], packChunks)) return;
+                    for (int item; !team.Failed && (item = Interlocked.Increment(ref team.ItemsClaimed[s]) - 1) < items;)
+                    {
+                        if (s >= 1 && !team.WaitFor(ref team.ItemStep[item], s)) return; // its C block's previous k block
+                        int ic = item % rowBlocks * mc, rows = Math.Min(mc, p.M - ic);
+                        int j0 = item / rowBlocks * partColumns, cols = Math.Min(partColumns, nc - j0);
+                        if (cols > 0 && !(p.LowerOnly && ic + rows - 1 + p.Diagonal < jc + j0))
+                        {
+                            Packing.PackA(p.A, ic, pc, rows, kc, mr, packedA);
+                            MacroKernel(p, options, packedA, packedB + j0 * kc, ic, jc + j0, rows, cols, kc, beta);
+                        }
+                        Volatile.Write(ref team.ItemStep[item], s + 1);
+                        Interlocked.Increment(ref team.ItemsDone[s]);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                team.Fail(e);
+            }
+        });
+        team.ThrowIfFailed();
+    }
+
+    /// <summary>Progress counters shared by a <see cref="Team{T}"/> call's workers, and its failure flag.</summary>
+    private sealed class TeamState(int steps, int items)
+    {
+        public readonly int[] ChunksClaimed = new int[steps], ChunksPacked = new int[steps];
+        public readonly int[] ItemsClaimed = new int[steps], ItemsDone = new int[steps];
+
+        /// <summary>Per item: how many steps of it have finished (steps run in order per item).</summary>
+        public readonly int[] ItemStep = new int[items];
+
+        private int failed;
+        private Exception? error;
+
+        public bool Failed => Volatile.Read(ref failed) != 0;
+
+        public void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref error, e, null);
+            Volatile.Write(ref failed, 1);
+        }
+
+        /// <summary>
+        /// Waits until <paramref name="counter"/> reaches <paramref name="target"/> (true) or a worker failed (false).
+        /// Only called for work already claimed by a running worker, so it ends. Spins, then yields the core
+        /// (never sleeps: the awaited work is usually microseconds away).
+        /// </summary>
+        public bool WaitFor(ref int counter, int target)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref counter) < target)
+            {
+                if (Failed) return false;
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            return true;
+        }
+
+        public void ThrowIfFailed()
+        {
+            if (error is not null) ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(0 … threads − 1) on the thread pool and the calling thread; an exception from a
+    /// body reaches the caller as itself (the first one), not wrapped in an <see cref="AggregateException"/>.
+    /// </summary>
+    private static void RunWorkers(int threads, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+    }
+}
