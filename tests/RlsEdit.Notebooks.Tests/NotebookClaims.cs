@@ -81,7 +81,7 @@ internal static class NotebookClaims
         {
             // One counterfactual edit of the shipped tiny-world model: the model knew the fact, and after the edit the
             // new object is its top-1 answer to the edit prompt while the neighbour (same old object, other subject)
-            // keeps its answer (case 11: new object at p ≈ 0.97 vs ≤ 0.01 for the runner-up; neighbour at p ≈ 1).
+            // keeps its answer (case 10: new object at p ≈ 0.87 on the edit prompt and 0.85 on the paraphrase, old object ≤ 0.04; neighbour keeps its answer at p ≈ 0.99).
             string oldObject = run.Get<string>("oldObject"), newObject = run.Get<string>("newObject");
             var topBefore = run.Get<string[]>("topBefore");
             var topAfter = run.Get<string[]>("topAfter");
