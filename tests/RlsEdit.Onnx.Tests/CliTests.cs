@@ -4,6 +4,7 @@ using RlsEdit.Tensors;
 
 namespace RlsEdit.Onnx.Tests;
 
+[Collection(CliCollection.Name)]
 public sealed class CliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("rlsedit-cli-").FullName;

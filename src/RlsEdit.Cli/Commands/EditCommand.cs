@@ -30,9 +30,13 @@ internal static class EditCommand
         var statsText = new Option<string?>("--stats-text") { Description = "Text file (one text per line) for the key statistics; world models generate their corpus." };
         var fluency = new Option<int>("--fluency") { Description = "Cases whose generation prompts are used for fluency.", DefaultValueFactory = _ => 50 };
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM (0: all cores).", DefaultValueFactory = _ => 0 };
+        var format = new Option<string>("--format") { Description = "Layout of --edits: auto, counterfact or zsre (a MEMIT-shaped ZsRE JSON array).", DefaultValueFactory = _ => "auto" };
+        var zsreTarget = new Option<string>("--zsre-target") { Description = "ZsRE field edited to: answers (answers[0], as MEMIT) or alt (as EasyEdit).", DefaultValueFactory = _ => "answers" };
+        var outOnnx = new Option<string?>("--out-onnx") { Description = "Also write the edited model as ONNX to this file." };
         var cmd = new Command("edit", "Edit a model with a stream of CounterFact cases, batch by batch.")
         {
             model, edits, hparams, editor, batch, output, resume, count, checkpoint, evalEvery, retention, heldOut, statsText, fluency, threads,
+            format, zsreTarget, outOnnx,
         };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
@@ -40,13 +44,14 @@ internal static class EditCommand
             var kind = EditorKinds.Parse(r.GetValue(editor)!);
             var hp = EditHyperParameters.Load(EditHyperParameters.ResolvePath(r.GetValue(hparams), r.GetValue(model)!), out var warnings);
             foreach (string w in warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
-            var cases = EditCases.Load(r.GetValue(edits)!);
+            var (layout, cases) = EditFiles.Load(r.GetValue(edits)!, ParseFormat(r.GetValue(format)!), ParseZsreTarget(r.GetValue(zsreTarget)!));
             if (r.GetValue(count) is { } n)
             {
                 if (n < 1 || n > cases.Count) throw new EditInputException("--count", $"1..{cases.Count}", n.ToString(CultureInfo.InvariantCulture));
                 cases = cases.Take(n).ToList();
             }
             string modelDir = r.GetValue(model)!;
+            if (r.GetValue(outOnnx) is { } onnxPath) OnnxOutput.Validate(onnxPath);
             var options = new EditRunOptions
             {
                 ModelDirectory = modelDir,
@@ -66,10 +71,43 @@ internal static class EditCommand
             var summary = RunWithProgress(options);
             RunOutputs.Write(options.OutputDirectory, [summary], "rlsedit " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             PrintSummary([summary]);
+            if (layout == EditFileFormat.Zsre) PrintZsre(options.OutputDirectory, summary);
+            if (r.GetValue(outOnnx) is { } onnx)
+            {
+                OnnxOutput.Write(options.OutputDirectory, onnx);
+                AnsiConsole.MarkupLine($"edited model as ONNX in [bold]{Markup.Escape(onnx)}[/]");
+            }
             AnsiConsole.MarkupLine($"results in [bold]{Markup.Escape(options.OutputDirectory)}[/]");
             return 0;
         }));
         return cmd;
+    }
+
+    internal static EditFileFormat ParseFormat(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "auto" => EditFileFormat.Auto,
+        "counterfact" => EditFileFormat.CounterFact,
+        "zsre" => EditFileFormat.Zsre,
+        _ => throw new EditInputException("--format", "auto, counterfact or zsre", $"'{name}'"),
+    };
+
+    internal static ZsreTarget ParseZsreTarget(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "answers" or "answer" => ZsreTarget.Answer,
+        "alt" => ZsreTarget.Alt,
+        _ => throw new EditInputException("--zsre-target", "answers or alt", $"'{name}'"),
+    };
+
+    // Writes zsre_summary.json and prints MEMIT's ZsRE accuracies of the run.
+    private static void PrintZsre(string runDirectory, RunSummary summary)
+    {
+        ZsreMetrics.Write(runDirectory, summary);
+        ZsreMetrics pre = ZsreMetrics.From(summary.Pre), post = ZsreMetrics.From(summary.Post);
+        var table = new Table().AddColumn("ZsRE metric").AddColumn("pre").AddColumn("post");
+        table.AddRow("rewrite_acc (efficacy)", F(pre.RewriteAccuracy), F(post.RewriteAccuracy));
+        table.AddRow("paraphrase_acc (generalisation)", F(pre.ParaphraseAccuracy), F(post.ParaphraseAccuracy));
+        table.AddRow("neighborhood_acc (specificity)", F(pre.NeighborhoodAccuracy), F(post.NeighborhoodAccuracy));
+        AnsiConsole.Write(table);
     }
 
     internal static HeldOutSet LoadHeldOut(string path)
