@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using RlsEdit.Models;
 using RlsEdit.Tensors;
 using RlsEdit.World;
@@ -111,15 +112,26 @@ internal static class WorldCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder written by world train.", Required = true };
         var write = new Option<bool>("--write") { Description = "Also record the result as eval.json in the model folder." };
-        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under held-out and training phrasings.") { model, write };
+        var byPhrasing = new Option<bool>("--by-phrasing") { Description = "Also print the accuracy of every relation under every phrasing." };
+        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under held-out and training phrasings.") { model, write, byPhrasing };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             string dir = r.GetValue(model)!;
             var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(dir, WorldFile.FileName)));
-            var report = FactAccuracyReport.Measure(ModelFolder.Load<float>(dir), world, WorldTokenizer.Build(world));
+            var loaded = ModelFolder.Load<float>(dir);
+            var tokenizer = WorldTokenizer.Build(world);
+            var report = FactAccuracyReport.Measure(loaded, world, tokenizer);
             AnsiConsole.MarkupLine($"held-out phrasings, all {report.HeldOutPrompts} prompts: [bold]{report.HeldOutAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"held-out phrasings, every {report.SubsetStride}th ({report.HeldOutSubsetPrompts} prompts): [bold]{report.HeldOutSubsetAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"training phrasings: [bold]{report.TrainingPhrasingAccuracy:P2}[/]");
+            if (r.GetValue(byPhrasing))
+            {
+                var table = new Table().AddColumns("relation", "phrasing", "kind", "facts", "top-1");
+                foreach (var row in FactEvaluator.ByPhrasing(loaded, tokenizer, world))
+                    table.AddRow(row.RelationId, Markup.Escape(row.Template), row.HeldOut ? "held-out" : "training",
+                        row.Prompts.ToString(CultureInfo.InvariantCulture), row.Accuracy.ToString("P1", CultureInfo.InvariantCulture));
+                AnsiConsole.Write(table);
+            }
             if (r.GetValue(write)) report.Save(Path.Combine(dir, FactAccuracyReport.FileName));
             return 0;
         }));

@@ -38,6 +38,27 @@ public static class FactEvaluator
         return (double)correct / prompts.Count;
     }
 
+    /// <summary>
+    /// Accuracy per (relation, phrasing): every relation's training phrasings, then its held-out ones, in the
+    /// order of <see cref="Relations.All"/>. Where a held-out score is low, this says which sentence shape fails.
+    /// </summary>
+    public static IReadOnlyList<PhrasingAccuracy> ByPhrasing(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var rows = new List<PhrasingAccuracy>();
+        foreach (var relation in world.Facts.Select(f => f.Relation).Distinct())
+        {
+            var facts = world.Facts.Where(f => f.Relation == relation).ToList();
+            var phrasings = relation.TrainingTemplates.Select(t => (t, false)).Concat(relation.HeldOutTemplates.Select(t => (t, true)));
+            foreach (var (template, heldOut) in phrasings)
+            {
+                var prompts = facts.Select(f => new FactPrompt(Relation.Fill(template, f.Subject), f.Subject, relation.Id, f.Object)).ToList();
+                rows.Add(new PhrasingAccuracy(relation.Id, template, heldOut, prompts.Count, Accuracy(model, tokenizer, prompts)));
+            }
+        }
+        return rows;
+    }
+
     /// <summary>A deterministic subset of <paramref name="prompts"/>: every <paramref name="stride"/>-th one.</summary>
     public static IReadOnlyList<FactPrompt> Subset(IReadOnlyList<FactPrompt> prompts, int stride)
     {
