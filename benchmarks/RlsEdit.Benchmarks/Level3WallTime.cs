@@ -9,7 +9,7 @@ namespace RlsEdit.Benchmarks;
 /// well two threads overlap), best of <c>reps</c>, ours and OpenBLAS alternating call by call in one process so
 /// that both see the same neighbours.
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- walltime gemm 20 2 1024 2048</c>
-/// (kinds: gemm (square C = A·B), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
+/// (kinds: gemm (square C = A·B, double), sgemm (the same in single), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
 /// G u×d, sizes "d:u"); the second argument is the thread count for both libraries).
 /// </summary>
 public static class Level3WallTime
@@ -26,10 +26,11 @@ public static class Level3WallTime
             switch (kind)
             {
                 case "gemm": Gemm(dims[0], reps, threads); break;
+                case "sgemm": SingleGemm(dims[0], reps, threads); break;
                 case "symm": Symm(dims[0], dims[1], reps, threads); break;
                 case "syrk": Syrk(dims[0], dims[1], reps, threads); break;
                 case "thin": Thin(dims[0], dims[1], reps, threads); break;
-                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, symm, syrk).");
+                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, sgemm, symm, syrk, thin).");
             }
         }
     }
@@ -79,6 +80,19 @@ public static class Level3WallTime
                     OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
             } : null);
         Report($"dgemm n={n,5} threads={threads}", 2.0 * n * n * n, t);
+    }
+
+    private static unsafe void SingleGemm(int n, int reps, int threads)
+    {
+        float[] a = Random(n * n, 1).Select(v => (float)v).ToArray(), b = Random(n * n, 2).Select(v => (float)v).ToArray(), c = new float[n * n];
+        var t = Best(reps,
+            () => Blas.Gemm(1f, MatrixView<float>.RowMajor(a, n, n), MatrixView<float>.RowMajor(b, n, n), 0f, MatrixView<float>.RowMajor(c, n, n)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (float* pa = a, pb = b, pc = c)
+                    OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
+            } : null);
+        Report($"sgemm n={n,5} threads={threads}", 2.0 * n * n * n, t);
     }
 
     private static unsafe void Symm(int d, int u, int reps, int threads)
