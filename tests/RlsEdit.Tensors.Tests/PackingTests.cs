@@ -5,8 +5,8 @@ namespace RlsEdit.Tensors.Tests;
 
 /// <summary>
 /// The A packing against its definition — sliver s holds A[row + s·MR + i, col + p] at [s·kc·MR + p·MR + i], zero
-/// below the block's last row — for row-major (the register-transposing path), column-major and non-unit strides,
-/// odd and short kc, partial last slivers of every parity, double and single.
+/// below the block's last row — for row-major, column-major and non-unit strides, odd and short kc, partial last
+/// slivers, double and single.
 /// The B packing against its definition — sliver s holds B[row + p, col + s·NR + j] at [s·kc·NR + p·NR + j], zero
 /// beyond the block's last column — for general and symmetric (lower-stored) operands, every window position
 /// relative to the diagonal, unit and non-unit strides, and the NR of every dispatchable kernel width.

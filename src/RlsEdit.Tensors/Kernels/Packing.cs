@@ -46,8 +46,7 @@ internal static unsafe class Packing
             }
             else
             {
-                int done = a.ColStride == 1 ? TransposeRows(src, a.RowStride, rows, kc, dst, mr) : 0;
-                for (int i = done; i < rows; i++)
+                for (int i = 0; i < rows; i++)
                 {
                     T* s = src + i * a.RowStride;
                     T* d = dst + i;
@@ -58,107 +57,6 @@ internal static unsafe class Packing
                     for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
             }
         }
-    }
-
-    /// <summary>
-    /// Packs the leading rows of an A sliver whose rows are contiguous in the source (a row-major A): element
-    /// (i, p) of the <paramref name="rows"/>×<paramref name="kc"/> block goes to <c>dst[p·mr + i]</c>. Four rows at a time
-    /// (then a pair) are read front to back and transposed in registers 4×4, so every load and store moves four
-    /// elements where the scalar loop moves one and writes a packed column's lanes together; the scalar loop
-    /// spent ~8 % of a one-thread n = 1024 DGEMM here. Returns the rows packed (all but an odd last one, and
-    /// none when the CPU or the element type does not allow it); the caller packs the rest.
-    /// </summary>
-    private static int TransposeRows<T>(T* src, nint rowStride, int rows, int kc, T* dst, int mr) where T : unmanaged
-    {
-        if (typeof(T) == typeof(double) && Avx.IsSupported) return TransposeRows((double*)src, rowStride, rows, kc, (double*)dst, mr);
-        if (typeof(T) == typeof(float) && Sse.IsSupported) return TransposeRows((float*)src, rowStride, rows, kc, (float*)dst, mr);
-        return 0;
-    }
-
-    private static int TransposeRows(double* src, nint rowStride, int rows, int kc, double* dst, int mr)
-    {
-        int quads = kc / 4 * 4, i = 0;
-        for (; i + 4 <= rows; i += 4)
-        {
-            double* r0 = src + i * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride, d = dst + i;
-            for (int p = 0; p < quads; p += 4, d += 4 * mr)
-            {
-                var ab02 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
-                var ab13 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
-                var cd02 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
-                var cd13 = Avx.UnpackHigh(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
-                Avx.Store(d, Avx.Permute2x128(ab02, cd02, 0x20));
-                Avx.Store(d + mr, Avx.Permute2x128(ab13, cd13, 0x20));
-                Avx.Store(d + 2 * mr, Avx.Permute2x128(ab02, cd02, 0x31));
-                Avx.Store(d + 3 * mr, Avx.Permute2x128(ab13, cd13, 0x31));
-            }
-            for (int p = quads; p < kc; p++, d += mr)
-            {
-                d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p];
-            }
-        }
-        if (i + 2 <= rows)
-        {
-            double* r0 = src + i * rowStride, r1 = r0 + rowStride, d = dst + i;
-            for (int p = 0; p < quads; p += 4, d += 4 * mr)
-            {
-                var ab02 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
-                var ab13 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));
-                Sse2.Store(d, ab02.GetLower());
-                Sse2.Store(d + mr, ab13.GetLower());
-                Sse2.Store(d + 2 * mr, ab02.GetUpper());
-                Sse2.Store(d + 3 * mr, ab13.GetUpper());
-            }
-            for (int p = quads; p < kc; p++, d += mr)
-            {
-                d[0] = r0[p]; d[1] = r1[p];
-            }
-            i += 2;
-        }
-        return i;
-    }
-
-    private static int TransposeRows(float* src, nint rowStride, int rows, int kc, float* dst, int mr)
-    {
-        int quads = kc / 4 * 4, i = 0;
-        for (; i + 4 <= rows; i += 4)
-        {
-            float* r0 = src + i * rowStride, r1 = r0 + rowStride, r2 = r1 + rowStride, r3 = r2 + rowStride, d = dst + i;
-            for (int p = 0; p < quads; p += 4, d += 4 * mr)
-            {
-                var ab01 = Sse.UnpackLow(Sse.LoadVector128(r0 + p), Sse.LoadVector128(r1 + p));
-                var ab23 = Sse.UnpackHigh(Sse.LoadVector128(r0 + p), Sse.LoadVector128(r1 + p));
-                var cd01 = Sse.UnpackLow(Sse.LoadVector128(r2 + p), Sse.LoadVector128(r3 + p));
-                var cd23 = Sse.UnpackHigh(Sse.LoadVector128(r2 + p), Sse.LoadVector128(r3 + p));
-                Sse.Store(d, Sse.MoveLowToHigh(ab01, cd01));
-                Sse.Store(d + mr, Sse.MoveHighToLow(cd01, ab01));
-                Sse.Store(d + 2 * mr, Sse.MoveLowToHigh(ab23, cd23));
-                Sse.Store(d + 3 * mr, Sse.MoveHighToLow(cd23, ab23));
-            }
-            for (int p = quads; p < kc; p++, d += mr)
-            {
-                d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]; d[3] = r3[p];
-            }
-        }
-        if (i + 2 <= rows)
-        {
-            float* r0 = src + i * rowStride, r1 = r0 + rowStride, d = dst + i;
-            for (int p = 0; p < quads; p += 4, d += 4 * mr)
-            {
-                var ab01 = Sse.UnpackLow(Sse.LoadVector128(r0 + p), Sse.LoadVector128(r1 + p));
-                var ab23 = Sse.UnpackHigh(Sse.LoadVector128(r0 + p), Sse.LoadVector128(r1 + p));
-                Sse.StoreLow(d, ab01);
-                Sse.StoreHigh(d + mr, ab01);
-                Sse.StoreLow(d + 2 * mr, ab23);
-                Sse.StoreHigh(d + 3 * mr, ab23);
-            }
-            for (int p = quads; p < kc; p++, d += mr)
-            {
-                d[0] = r0[p]; d[1] = r1[p];
-            }
-            i += 2;
-        }
-        return i;
     }
 
     /// <summary>Packs the kc×nc block of <paramref name="b"/> at (<paramref name="row"/>, <paramref name="col"/>) into ⌈nc/nr⌉ slivers of kc×nr.</summary>
