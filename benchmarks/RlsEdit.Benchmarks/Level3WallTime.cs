@@ -58,7 +58,7 @@ public static class Level3WallTime
     private static (double Ours, double OpenBlas) Best(int reps, Action ours, Action? openBlas)
     {
         var warmUp = Stopwatch.StartNew();
-        for (int w = 0; w < 3 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
+        for (int w = 0; w < 1 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
         Thread.Sleep(OpenBlasSpinOut);
         double bestOurs = double.MaxValue, bestOpenBlas = double.MaxValue;
         for (int r = 0; r < reps; r++)

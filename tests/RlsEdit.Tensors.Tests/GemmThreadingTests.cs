@@ -55,6 +55,27 @@ public class GemmThreadingTests
         Assert.True(serialDefault.AsSpan().SequenceEqual(Gemm(a, b, c0, 1, defaults with { MaxThreads = 2 })), $"{m}×{n}×{k}: default blocking");
     }
 
+    /// <summary>
+    /// Panels six slivers wide, so that the team cuts row blocks into column parts and the last step's items into
+    /// pieces, with item counts that are not a multiple of the thread count (3 row blocks × 3 parts on 4 threads):
+    /// every piece of every item must be computed once, in order after the item's earlier k blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(40, 100, 20)]
+    [InlineData(40, 96, 7)]
+    [InlineData(97, 150, 30)]
+    public void Gemm_with_last_step_pieces_is_bitwise_the_same_on_every_thread_count(int m, int n, int k)
+    {
+        var rng = new Random(m + n + k);
+        var a = TestMatrices.Random<double>(rng, m, k, Layout.RowMajor);
+        var b = TestMatrices.Random<double>(rng, k, n, Layout.RowMajor);
+        var c0 = TestMatrices.Random<double>(rng, m, n, Layout.RowMajor);
+        GemmOptions<double> Wide(int threads) => Tiny(threads) with { Nc = 6 * KernelSelection.For<double>().Nr };
+        var serial = Gemm(a, b, c0, -0.5, Wide(1));
+        foreach (int threads in new[] { 2, 3, 4, 5 })
+            Assert.True(serial.AsSpan().SequenceEqual(Gemm(a, b, c0, -0.5, Wide(threads))), $"{m}×{n}×{k}: {threads} threads differ from 1");
+    }
+
     [Fact]
     public void Syrk_is_bitwise_the_same_on_every_thread_count()
     {

@@ -23,8 +23,9 @@ internal static unsafe partial class GemmDriver
     /// then claims work items — a row block × a part of the panel's columns. Row blocks are at most MC rows, as
     /// even as whole MR slivers allow, and come in a multiple of the thread count; column parts are added only
     /// when that still leaves fewer than <see cref="MinItemsPerThread"/> items per thread, and the last step's items
-    /// are cut <see cref="LastStepRefinement"/> times narrower to even out where the threads finish. A worker keeps
-    /// its packed A block while its next item has the same rows and k block. Two B buffers alternate, so a worker
+    /// are cut <see cref="LastStepRefinement"/> times narrower to even out where the threads finish
+    /// (<see cref="LastStepPiece"/>). A worker keeps its packed A block while its next item has the same rows and k
+    /// block. Two B buffers alternate, so a worker
     /// that is done with its share of one step packs the next panel instead of waiting.
     /// <para>
     /// Ordering: an item of step s starts only after the item of step s − 1 over the same C block (for the last
@@ -94,8 +95,9 @@ internal static unsafe partial class GemmDriver
                     int perItem = last ? pieces : 1, width = last ? pieceColumns : partColumns, stepItems = items * perItem;
                     for (int claimed; !team.Failed && (claimed = Interlocked.Increment(ref team.ItemsClaimed[s]) - 1) < stepItems;)
                     {
-                        // Items are row-block major (a worker that claims two in a row often keeps its packed A).
-                        int item = claimed / perItem, rb = item / columnParts, piece = claimed % perItem;
+                        int item = claimed, piece = 0;
+                        if (last) (item, piece) = LastStepPiece(claimed, items, pieces, threads);
+                        int rb = item / columnParts;
                         if (s >= 1 && !team.WaitFor(ref team.ItemStep[item], s)) return; // its C block's previous k block
                         int ic = rowBounds[rb], rows = rowBounds[rb + 1] - ic;
                         int j0 = item % columnParts * partColumns + piece * width;
@@ -117,6 +119,18 @@ internal static unsafe partial class GemmDriver
             }
         });
         team.ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// The item and piece of the last step's <paramref name="claim"/>-th claim. Claims go round the items of a group
+    /// of <paramref name="threads"/> items, one piece each, then round again for the next pieces: workers that claim
+    /// in turn each keep to one item, i.e. one row block, and so to their packed A block. Items are row-block major.
+    /// </summary>
+    private static (int Item, int Piece) LastStepPiece(int claim, int items, int pieces, int threads)
+    {
+        int group = claim / (threads * pieces), first = group * threads, lanes = Math.Min(threads, items - first);
+        int within = claim - group * threads * pieces;
+        return (first + within % lanes, within / lanes);
     }
 
     /// <summary>Progress counters shared by a <see cref="Team{T}"/> call's workers, and its failure flag.</summary>
