@@ -36,7 +36,7 @@ public class GemmThreadingTests
 
     public static TheoryData<int, int, int> Shapes() => new()
     {
-        { 1, 1, 1 }, { 3, 200, 40 }, { 29, 97, 31 }, { 61, 53, 100 }, { 131, 67, 23 }, { 17, 300, 9 }, { 90, 90, 90 },
+        { 1, 1, 1 }, { 3, 200, 40 }, { 29, 97, 31 }, { 61, 53, 100 }, { 131, 67, 23 }, { 17, 300, 9 }, { 90, 90, 90 }, { 23, 41, 600 },
     };
 
     [Theory, MemberData(nameof(Shapes))]
@@ -49,7 +49,7 @@ public class GemmThreadingTests
         var serial = Gemm(a, b, c0, 0.5, Tiny(1));
         foreach (int threads in new[] { 2, 3, 5 })
             Assert.True(serial.AsSpan().SequenceEqual(Gemm(a, b, c0, 0.5, Tiny(threads))), $"{m}×{n}×{k}: {threads} threads differ from 1");
-        // The default blocking (KC = 256, so k = 300 spans two k steps) through the team path as well.
+        // The default blocking (KC = 512, so k = 600 spans two k steps) through the team path as well.
         var defaults = GemmOptions<double>.Default with { ParallelFromFlops = 0 };
         var serialDefault = Gemm(a, b, c0, 1, defaults with { MaxThreads = 1 });
         Assert.True(serialDefault.AsSpan().SequenceEqual(Gemm(a, b, c0, 1, defaults with { MaxThreads = 2 })), $"{m}×{n}×{k}: default blocking");

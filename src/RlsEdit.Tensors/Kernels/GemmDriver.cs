@@ -180,7 +180,7 @@ internal static unsafe partial class GemmDriver
     /// <summary>
     /// Asks for the C tile's cache lines before the kernel's k loop starts: the kernel reads and writes C only after
     /// the loop, and a tile of 14 rows a full row stride apart is 28–42 lines from L3 or memory — left to demand
-    /// misses, they cost the core a visible share of a kc = 256 kernel call. Issued now, they arrive during the loop.
+    /// misses, they cost the core a visible share of a kernel call. Issued now, they arrive during the loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile<T>(T* c, nint rowStride, int rows, int cols) where T : unmanaged
