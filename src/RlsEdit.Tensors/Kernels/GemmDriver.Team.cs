@@ -25,8 +25,8 @@ internal static unsafe partial class GemmDriver
     /// when that still leaves fewer than <see cref="MinItemsPerThread"/> items per thread, and the last step's items
     /// are cut <see cref="LastStepRefinement"/> times narrower to even out where the threads finish
     /// (<see cref="LastStepPiece"/>). A worker keeps its packed A block while its next item has the same rows and k
-    /// block. Two B buffers alternate, so a worker
-    /// that is done with its share of one step packs the next panel instead of waiting.
+    /// block. Two B buffers alternate, so a worker that is done with its share of one step packs the next panel
+    /// instead of waiting.
     /// <para>
     /// Ordering: an item of step s starts only after the item of step s − 1 over the same C block (for the last
     /// step: the one that contains it) has finished, so every element of C is summed in the same order as on one
