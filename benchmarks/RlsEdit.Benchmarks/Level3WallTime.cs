@@ -6,10 +6,18 @@ namespace RlsEdit.Benchmarks;
 
 /// <summary>
 /// A quick A/B for the threaded level-3 routines on a shared machine: wall time (CPU time says nothing about how
-/// well two threads overlap), best of <c>reps</c>, ours and OpenBLAS alternating call by call in one process so
-/// that both see the same neighbours.
+/// well two threads overlap), best of all calls, ours and OpenBLAS alternating in short runs of
+/// <see cref="CallsPerRun"/> calls, <c>reps</c> rounds, in one process so that both see the same neighbours.
+/// <para>
+/// Why runs and a pause instead of alternating call by call: after a call, OpenBLAS's idle threads busy-wait
+/// for 2^28 TSC cycles, ~0.1 s here (<c>THREAD_TIMEOUT</c> in its blas_server.c), before they
+/// sleep. A call of ours right after an OpenBLAS call therefore shares the two cores with a spinning OpenBLAS
+/// thread. Each library's run is back to back (OpenBLAS's threads stay hot within its own run, as for a caller
+/// that calls it in a loop), and a pause longer than that spin follows OpenBLAS's run before ours starts.
+/// </para>
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- walltime gemm 20 2 1024 2048</c>
-/// (kinds: gemm (square C = A·B), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
+/// On one thread it also reports process CPU time, the steadier measure on a loaded machine.
+/// (kinds: gemm (square C = A·B, double), sgemm (the same in single), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
 /// G u×d, sizes "d:u"); the second argument is the thread count for both libraries).
 /// </summary>
 public static class Level3WallTime
@@ -26,10 +34,11 @@ public static class Level3WallTime
             switch (kind)
             {
                 case "gemm": Gemm(dims[0], reps, threads); break;
+                case "sgemm": SingleGemm(dims[0], reps, threads); break;
                 case "symm": Symm(dims[0], dims[1], reps, threads); break;
                 case "syrk": Syrk(dims[0], dims[1], reps, threads); break;
                 case "thin": Thin(dims[0], dims[1], reps, threads); break;
-                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, symm, syrk).");
+                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, sgemm, symm, syrk, thin).");
             }
         }
     }
@@ -40,31 +49,67 @@ public static class Level3WallTime
         return Enumerable.Range(0, count).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
     }
 
-    /// <summary>Best wall time of each action over <paramref name="reps"/> alternating rounds, after warm-up rounds.</summary>
-    private static (double Ours, double OpenBlas) Best(int reps, Action ours, Action? openBlas)
+    /// <summary>Calls per library and round: the first call of a run may wake sleeping threads, later ones not.</summary>
+    private const int CallsPerRun = 3;
+
+    /// <summary>Longer than OpenBLAS's idle threads spin after a call (~0.1 s at this machine's clock).</summary>
+    private static readonly TimeSpan OpenBlasSpinOut = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Best times of one library: wall clock, and process CPU time (meaningful on one thread only).</summary>
+    private readonly record struct Times(double Wall, double Cpu)
+    {
+        public static Times None => new(double.MaxValue, double.MaxValue);
+        public Times Min(Times other) => new(Math.Min(Wall, other.Wall), Math.Min(Cpu, other.Cpu));
+    }
+
+    /// <summary>Best times of each action over <paramref name="reps"/> rounds of alternating runs, after warm-up.</summary>
+    private static (Times Ours, Times OpenBlas) Best(int reps, Action ours, Action? openBlas)
     {
         var warmUp = Stopwatch.StartNew();
-        for (int w = 0; w < 3 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
-        Thread.Sleep(300);
-        double bestOurs = double.MaxValue, bestOpenBlas = double.MaxValue;
+        for (int w = 0; w < 1 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
+        Thread.Sleep(OpenBlasSpinOut);
+        Times bestOurs = Times.None, bestOpenBlas = Times.None;
         for (int r = 0; r < reps; r++)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            ours();
-            bestOurs = Math.Min(bestOurs, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            bestOurs = bestOurs.Min(BestOfRun(ours));
             if (openBlas is null) continue;
-            t0 = Stopwatch.GetTimestamp();
-            openBlas();
-            bestOpenBlas = Math.Min(bestOpenBlas, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            bestOpenBlas = bestOpenBlas.Min(BestOfRun(openBlas));
+            Thread.Sleep(OpenBlasSpinOut);
         }
         return (bestOurs, bestOpenBlas);
     }
 
-    private static void Report(string what, double flops, (double Ours, double OpenBlas) t)
+    private static Times BestOfRun(Action action)
     {
-        string line = $"{what}: RlsEdit {t.Ours,8:F2} ms {flops / t.Ours / 1e6,6:F1} GFLOP/s";
+        var best = Times.None;
+        var process = Process.GetCurrentProcess();
+        for (int call = 0; call < CallsPerRun; call++)
+        {
+            process.Refresh();
+            double cpu0 = process.TotalProcessorTime.TotalMilliseconds;
+            long t0 = Stopwatch.GetTimestamp();
+            action();
+            double wall = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            process.Refresh();
+            best = best.Min(new Times(wall, process.TotalProcessorTime.TotalMilliseconds - cpu0));
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Wall-clock GFLOP/s and throughput ratio; on one thread also by CPU time, which a loaded machine disturbs far
+    /// less (a preempted thread stops its clock too).
+    /// </summary>
+    private static void Report(string what, double flops, (Times Ours, Times OpenBlas) t, int threads)
+    {
+        string line = $"{what}: RlsEdit {t.Ours.Wall,8:F2} ms {flops / t.Ours.Wall / 1e6,6:F1} GFLOP/s";
         if (OpenBlas.IsAvailable)
-            line += $" | OpenBLAS {t.OpenBlas,8:F2} ms {flops / t.OpenBlas / 1e6,6:F1} GFLOP/s | ours ÷ OpenBLAS throughput {t.OpenBlas / t.Ours:F2}";
+            line += $" | OpenBLAS {t.OpenBlas.Wall,8:F2} ms {flops / t.OpenBlas.Wall / 1e6,6:F1} GFLOP/s | ours ÷ OpenBLAS throughput {t.OpenBlas.Wall / t.Ours.Wall:F2}";
+        if (threads == 1)
+        {
+            line += $" || CPU time: RlsEdit {flops / t.Ours.Cpu / 1e6,6:F1} GFLOP/s";
+            if (OpenBlas.IsAvailable) line += $" | OpenBLAS {flops / t.OpenBlas.Cpu / 1e6,6:F1} GFLOP/s | ratio {t.OpenBlas.Cpu / t.Ours.Cpu:F2}";
+        }
         Console.WriteLine(line);
     }
 
@@ -78,7 +123,20 @@ public static class Level3WallTime
                 fixed (double* pa = a, pb = b, pc = c)
                     OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
             } : null);
-        Report($"dgemm n={n,5} threads={threads}", 2.0 * n * n * n, t);
+        Report($"dgemm n={n,5} threads={threads}", 2.0 * n * n * n, t, threads);
+    }
+
+    private static unsafe void SingleGemm(int n, int reps, int threads)
+    {
+        float[] a = Random(n * n, 1).Select(v => (float)v).ToArray(), b = Random(n * n, 2).Select(v => (float)v).ToArray(), c = new float[n * n];
+        var t = Best(reps,
+            () => Blas.Gemm(1f, MatrixView<float>.RowMajor(a, n, n), MatrixView<float>.RowMajor(b, n, n), 0f, MatrixView<float>.RowMajor(c, n, n)),
+            OpenBlas.IsAvailable ? () =>
+            {
+                fixed (float* pa = a, pb = b, pc = c)
+                    OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
+            } : null);
+        Report($"sgemm n={n,5} threads={threads}", 2.0 * n * n * n, t, threads);
     }
 
     private static unsafe void Symm(int d, int u, int reps, int threads)
@@ -91,7 +149,7 @@ public static class Level3WallTime
                 fixed (double* ps = s, pk = k, pc = c)
                     OpenBlas.cblas_dsymm(OpenBlas.RowMajor, OpenBlas.Right, OpenBlas.Lower, u, d, 1.0, ps, d, pk, d, 0.0, pc, d);
             } : null);
-        Report($"dsymm d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t);
+        Report($"dsymm d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t, threads);
     }
 
     private static unsafe void Thin(int d, int u, int reps, int threads)
@@ -104,7 +162,7 @@ public static class Level3WallTime
                 fixed (double* ps = s, pk = k, pc = c)
                     OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, u, d, d, 1.0, pk, d, ps, d, 0.0, pc, d);
             } : null);
-        Report($"dgemm thin d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t);
+        Report($"dgemm thin d={d,5} u={u,3} threads={threads}", 2.0 * u * d * d, t, threads);
     }
 
     private static unsafe void Syrk(int d, int u, int reps, int threads)
@@ -117,6 +175,6 @@ public static class Level3WallTime
                 fixed (double* pg = g, pc = c)
                     OpenBlas.cblas_dsyrk(OpenBlas.RowMajor, OpenBlas.Lower, OpenBlas.Trans, d, u, -1e-9, pg, d, 1.0, pc, d);
             } : null);
-        Report($"dsyrk d={d,5} u={u,3} threads={threads}", 1.0 * u * d * d, t);
+        Report($"dsyrk d={d,5} u={u,3} threads={threads}", 1.0 * u * d * d, t, threads);
     }
 }

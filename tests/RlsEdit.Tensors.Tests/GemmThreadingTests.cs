@@ -36,7 +36,7 @@ public class GemmThreadingTests
 
     public static TheoryData<int, int, int> Shapes() => new()
     {
-        { 1, 1, 1 }, { 3, 200, 40 }, { 29, 97, 31 }, { 61, 53, 100 }, { 131, 67, 23 }, { 17, 300, 9 }, { 90, 90, 90 },
+        { 1, 1, 1 }, { 3, 200, 40 }, { 29, 97, 31 }, { 61, 53, 100 }, { 131, 67, 23 }, { 17, 300, 9 }, { 90, 90, 90 }, { 23, 41, 600 },
     };
 
     [Theory, MemberData(nameof(Shapes))]
@@ -49,10 +49,31 @@ public class GemmThreadingTests
         var serial = Gemm(a, b, c0, 0.5, Tiny(1));
         foreach (int threads in new[] { 2, 3, 5 })
             Assert.True(serial.AsSpan().SequenceEqual(Gemm(a, b, c0, 0.5, Tiny(threads))), $"{m}×{n}×{k}: {threads} threads differ from 1");
-        // The default blocking (KC = 256, so k = 300 spans two k steps) through the team path as well.
+        // The default blocking (KC = 512, so k = 600 spans two k steps) through the team path as well.
         var defaults = GemmOptions<double>.Default with { ParallelFromFlops = 0 };
         var serialDefault = Gemm(a, b, c0, 1, defaults with { MaxThreads = 1 });
         Assert.True(serialDefault.AsSpan().SequenceEqual(Gemm(a, b, c0, 1, defaults with { MaxThreads = 2 })), $"{m}×{n}×{k}: default blocking");
+    }
+
+    /// <summary>
+    /// Panels six slivers wide, so that the team cuts row blocks into column parts and the last step's items into
+    /// pieces, with item counts that are not a multiple of the thread count (3 row blocks × 3 parts on 4 threads):
+    /// every piece of every item must be computed once, in order after the item's earlier k blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(40, 100, 20)]
+    [InlineData(40, 96, 7)]
+    [InlineData(97, 150, 30)]
+    public void Gemm_with_last_step_pieces_is_bitwise_the_same_on_every_thread_count(int m, int n, int k)
+    {
+        var rng = new Random(m + n + k);
+        var a = TestMatrices.Random<double>(rng, m, k, Layout.RowMajor);
+        var b = TestMatrices.Random<double>(rng, k, n, Layout.RowMajor);
+        var c0 = TestMatrices.Random<double>(rng, m, n, Layout.RowMajor);
+        GemmOptions<double> Wide(int threads) => Tiny(threads) with { Nc = 6 * KernelSelection.For<double>().Nr };
+        var serial = Gemm(a, b, c0, -0.5, Wide(1));
+        foreach (int threads in new[] { 2, 3, 4, 5 })
+            Assert.True(serial.AsSpan().SequenceEqual(Gemm(a, b, c0, -0.5, Wide(threads))), $"{m}×{n}×{k}: {threads} threads differ from 1");
     }
 
     [Fact]

@@ -4,6 +4,9 @@ using Xunit;
 namespace RlsEdit.Tensors.Tests;
 
 /// <summary>
+/// The A packing against its definition — sliver s holds A[row + s·MR + i, col + p] at [s·kc·MR + p·MR + i], zero
+/// below the block's last row — for row-major, column-major and non-unit strides, odd and short kc, partial last
+/// slivers, double and single.
 /// The B packing against its definition — sliver s holds B[row + p, col + s·NR + j] at [s·kc·NR + p·NR + j], zero
 /// beyond the block's last column — for general and symmetric (lower-stored) operands, every window position
 /// relative to the diagonal, unit and non-unit strides, and the NR of every dispatchable kernel width.
@@ -80,5 +83,48 @@ public unsafe class PackingTests
                     $"general strides ({rowStride}, {colStride}) ({row}, {col}) {kc}×{nc} NR {nr}");
             }
         }
+    }
+
+    public static TheoryData<int, int, int, int, int> AWindows() => new()
+    {
+        // row, col, mc, kc, mr
+        { 0, 0, 75, 75, 14 }, { 3, 5, 70, 64, 14 }, { 1, 2, 29, 7, 14 }, { 10, 40, 13, 35, 14 }, { 0, 1, 27, 3, 14 },
+        { 2, 0, 60, 33, 10 }, { 4, 9, 41, 66, 8 }, { 0, 0, 5, 9, 6 }, { 7, 7, 11, 18, 4 }, { 5, 3, 31, 1, 14 },
+    };
+
+    private static void AssertPackedA<T>(Func<int, int, T> expected, T[] packed, int mc, int kc, int mr, string what) where T : unmanaged
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+            for (int p = 0; p < kc; p++)
+                for (int i = 0; i < mr; i++)
+                {
+                    T got = packed[ir / mr * kc * mr + p * mr + i];
+                    T want = ir + i < mc ? expected(ir + i, p) : default;
+                    Assert.True(got.Equals(want), $"{what}: element ({ir + i}, {p}) is {got}, expected {want}");
+                }
+    }
+
+    private static void CheckPackA<T>(T[] storage, int row, int col, int mc, int kc, int mr, T poison) where T : unmanaged
+    {
+        fixed (T* s = storage)
+        {
+            foreach (var (rowStride, colStride) in new[] { ((nint)(Order + 3), (nint)1), (1, Order + 3), (Order + 3, 2) })
+            {
+                if ((row + mc - 1) * rowStride + (col + kc - 1) * colStride >= storage.Length) continue;
+                var packed = new T[(mc + mr - 1) / mr * mr * kc];
+                System.Array.Fill(packed, poison);
+                fixed (T* dst = packed) Packing.PackA(new Operand<T>(s, rowStride, colStride), row, col, mc, kc, mr, dst);
+                AssertPackedA((i, p) => storage[(row + i) * rowStride + (col + p) * colStride], packed, mc, kc, mr,
+                    $"{typeof(T).Name} strides ({rowStride}, {colStride}) ({row}, {col}) {mc}×{kc} MR {mr}");
+            }
+        }
+    }
+
+    [Theory, MemberData(nameof(AWindows))]
+    public void General_A_packs_the_block(int row, int col, int mc, int kc, int mr)
+    {
+        var storage = Storage(out _);
+        CheckPackA(storage, row, col, mc, kc, mr, double.NaN);
+        CheckPackA(storage.Select(v => (float)v).ToArray(), row, col, mc, kc, mr, float.NaN);
     }
 }

@@ -5,20 +5,33 @@ namespace RlsEdit.Tensors.Kernels;
 
 internal static unsafe partial class GemmDriver
 {
-    /// <summary>Aim for this many work items per thread and step: the last one to finish is then a small share of the call.</summary>
-    private const int ItemsPerThread = 6;
+    /// <summary>
+    /// At least this many work items per thread and step: with fewer row blocks than that, the blocks are also cut
+    /// into column parts (each part packs its row block's A again, so no more parts than needed).
+    /// </summary>
+    private const int MinItemsPerThread = 3;
+
+    /// <summary>
+    /// The last step's items are this many times narrower: the threads then finish within a fraction of an
+    /// ordinary item of each other (the one-thread tail is what is left of the last item a thread picked up).
+    /// </summary>
+    private const int LastStepRefinement = 4;
 
     /// <summary>
     /// The threaded form of <see cref="Serial{T}"/>: one team of workers walks every (jc, pc) step with no barrier
     /// between steps. Per step the team packs the kc×nc B panel together (chunks of slivers, claimed dynamically),
-    /// then claims work items — an MC row block × a part of the panel's columns, so that even a C of few row blocks
-    /// is cut into about <see cref="ItemsPerThread"/> items per thread. Two B buffers alternate, so a worker that is
-    /// done with its share of one step packs the next panel instead of waiting.
+    /// then claims work items — a row block × a part of the panel's columns. Row blocks are at most MC rows, as
+    /// even as whole MR slivers allow, and come in a multiple of the thread count; column parts are added only
+    /// when that still leaves fewer than <see cref="MinItemsPerThread"/> items per thread, and the last step's items
+    /// are cut <see cref="LastStepRefinement"/> times narrower to even out where the threads finish
+    /// (<see cref="LastStepPiece"/>). A worker keeps its packed A block while its next item has the same rows and k
+    /// block. Two B buffers alternate, so a worker that is done with its share of one step packs the next panel
+    /// instead of waiting.
     /// <para>
-    /// Ordering: an item of step s starts only after the same item of step s − 1 (the same C block's previous k
-    /// block) has finished, so every element of C is summed in the same order as on one thread — results are
-    /// bitwise those of <see cref="Serial{T}"/>. A panel is packed into a buffer only after every item that read the
-    /// buffer's previous panel (step s − 2) has finished.
+    /// Ordering: an item of step s starts only after the item of step s − 1 over the same C block (for the last
+    /// step: the one that contains it) has finished, so every element of C is summed in the same order as on one
+    /// thread — results are bitwise those of <see cref="Serial{T}"/>. A panel is packed into a buffer only after
+    /// every item that read the buffer's previous panel (step s − 2) has finished.
     /// </para>
     /// <para>
     /// Waiting: a worker only ever waits for work that a running worker has already claimed (it claims in step
@@ -32,15 +45,18 @@ internal static unsafe partial class GemmDriver
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = options.Kernels.Mr, nr = options.Kernels.Nr, lastRow = p.M - 1;
-        int rowBlocks = CeilDiv(p.M, blocking.Mc);
-        int mc = RoundUp(CeilDiv(p.M, rowBlocks), mr); // the same number of blocks, as even as whole slivers allow
-        rowBlocks = CeilDiv(p.M, mc);
+        int slivers = CeilDiv(p.M, mr);
+        int rowBlocks = Math.Min(slivers, RoundUp(CeilDiv(p.M, blocking.Mc), threads));
+        var rowBounds = EvenSplit(p.M, rowBlocks, mr);
+        int mc = 0;
+        for (int rb = 0; rb < rowBlocks; rb++) mc = Math.Max(mc, RoundUp(rowBounds[rb + 1] - rowBounds[rb], mr));
         int ncMax = Math.Min(options.Nc, RoundUp(p.N, nr)), kcMax = Math.Min(blocking.Kc, p.K);
         int panelSlivers = CeilDiv(ncMax, nr);
-        int columnParts = Math.Clamp(CeilDiv(ItemsPerThread * threads, rowBlocks), 1, panelSlivers);
+        int columnParts = Math.Clamp(CeilDiv(MinItemsPerThread * threads, rowBlocks), 1, panelSlivers);
         int partColumns = CeilDiv(panelSlivers, columnParts) * nr;
         columnParts = CeilDiv(ncMax, partColumns);
         int items = rowBlocks * columnParts;
+        int pieces = Math.Min(LastStepRefinement, partColumns / nr), pieceColumns = CeilDiv(partColumns / nr, pieces) * nr;
         int packChunks = Math.Min(panelSlivers, 2 * threads), chunkColumns = CeilDiv(panelSlivers, packChunks) * nr;
         packChunks = CeilDiv(ncMax, chunkColumns);
 
@@ -61,6 +77,7 @@ internal static unsafe partial class GemmDriver
             try
             {
                 T* packedA = PackBuffer<T>.ForA(mc * kcMax);
+                int packedRow = -1, packedStep = -1; // the row block and step whose A block packedA holds
                 for (int s = 0; s < steps.Count; s++)
                 {
                     var (jc, nc, pc, kc) = steps[s];
@@ -74,17 +91,24 @@ internal static unsafe partial class GemmDriver
                         Interlocked.Increment(ref team.ChunksPacked[s]);
                     }
                     if (!team.WaitFor(ref team.ChunksPacked[s], packChunks)) return;
-                    for (int item; !team.Failed && (item = Interlocked.Increment(ref team.ItemsClaimed[s]) - 1) < items;)
+                    bool last = s == steps.Count - 1;
+                    int perItem = last ? pieces : 1, width = last ? pieceColumns : partColumns, stepItems = items * perItem;
+                    for (int claimed; !team.Failed && (claimed = Interlocked.Increment(ref team.ItemsClaimed[s]) - 1) < stepItems;)
                     {
+                        int item = claimed, piece = 0;
+                        if (last) (item, piece) = LastStepPiece(claimed, items, pieces, threads);
+                        int rb = item / columnParts;
                         if (s >= 1 && !team.WaitFor(ref team.ItemStep[item], s)) return; // its C block's previous k block
-                        int ic = item % rowBlocks * mc, rows = Math.Min(mc, p.M - ic);
-                        int j0 = item / rowBlocks * partColumns, cols = Math.Min(partColumns, nc - j0);
-                        if (cols > 0 && !(p.LowerOnly && ic + rows - 1 + p.Diagonal < jc + j0))
+                        int ic = rowBounds[rb], rows = rowBounds[rb + 1] - ic;
+                        int j0 = item % columnParts * partColumns + piece * width;
+                        int cols = Math.Min(Math.Min(width, (item % columnParts + 1) * partColumns - j0), nc - j0);
+                        if (rows > 0 && cols > 0 && !(p.LowerOnly && ic + rows - 1 + p.Diagonal < jc + j0))
                         {
-                            Packing.PackA(p.A, ic, pc, rows, kc, mr, packedA);
+                            if (packedRow != rb || packedStep != s) Packing.PackA(p.A, ic, pc, rows, kc, mr, packedA);
+                            (packedRow, packedStep) = (rb, s);
                             MacroKernel(p, options, packedA, packedB + j0 * kc, ic, jc + j0, rows, cols, kc, beta);
                         }
-                        Volatile.Write(ref team.ItemStep[item], s + 1);
+                        if (!last) Volatile.Write(ref team.ItemStep[item], s + 1);
                         Interlocked.Increment(ref team.ItemsDone[s]);
                     }
                 }
@@ -95,6 +119,18 @@ internal static unsafe partial class GemmDriver
             }
         });
         team.ThrowIfFailed();
+    }
+
+    /// <summary>
+    /// The item and piece of the last step's <paramref name="claim"/>-th claim. Claims go round the items of a group
+    /// of <paramref name="threads"/> items, one piece each, then round again for the next pieces: workers that claim
+    /// in turn each keep to one item, i.e. one row block, and so to their packed A block. Items are row-block major.
+    /// </summary>
+    private static (int Item, int Piece) LastStepPiece(int claim, int items, int pieces, int threads)
+    {
+        int group = claim / (threads * pieces), first = group * threads, lanes = Math.Min(threads, items - first);
+        int within = claim - group * threads * pieces;
+        return (first + within % lanes, within / lanes);
     }
 
     /// <summary>Progress counters shared by a <see cref="Team{T}"/> call's workers, and its failure flag.</summary>
