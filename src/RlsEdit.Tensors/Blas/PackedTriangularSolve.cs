@@ -33,8 +33,12 @@ internal static unsafe class PackedTriangularSolve
     public static bool Applies<T>(int n, int columns) where T : unmanaged =>
         KernelSelection.HasKernels<T>() && n <= MaxSize && columns >= KernelSelection.For<T>().Nr;
 
-    /// <summary>B ← A⁻¹·B for the triangle of the n×n view <paramref name="a"/> named by <paramref name="lower"/>; call only when <see cref="Applies{T}"/>.</summary>
-    public static void Solve<T>(bool lower, bool unit, MatrixView<T> a, MatrixView<T> b)
+    /// <summary>
+    /// B ← A⁻¹·B for the triangle of the n×n view <paramref name="a"/> named by <paramref name="lower"/>; call only when
+    /// <see cref="Applies{T}"/>. Strips of NR columns are independent and each is computed the same way on any thread,
+    /// so the result does not depend on <paramref name="maxThreads"/> (0: <see cref="LinearAlgebra.MaxDegreeOfParallelism"/>).
+    /// </summary>
+    public static void Solve<T>(bool lower, bool unit, MatrixView<T> a, MatrixView<T> b, int maxThreads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var kernel = KernelSelection.For<T>();
@@ -56,7 +60,8 @@ internal static unsafe class PackedTriangularSolve
 
                 int strips = (b.Cols + nr - 1) / nr;
                 double flops = (double)n * n * b.Cols;
-                int threads = flops < GemmOptions<T>.Default.ParallelFromFlops ? 1 : Math.Min(LinearAlgebra.MaxDegreeOfParallelism, strips);
+                int threads = flops < GemmOptions<T>.Default.ParallelFromFlops ? 1
+                    : Math.Min(maxThreads > 0 ? maxThreads : LinearAlgebra.MaxDegreeOfParallelism, strips);
                 var context = new StripContext<T>(kernel, layout, (nint)packedA, triangles, lower, unit, b);
                 if (threads == 1)
                     for (int s = 0; s < strips; s++) SolveStrip(context, s);
