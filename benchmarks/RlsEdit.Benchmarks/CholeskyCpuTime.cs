@@ -84,7 +84,7 @@ public static class CholeskyCpuTime
     private static void BlockSizes(int n, int reps)
     {
         double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
-        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512 })
+        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512, 768 })
         {
             double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
             Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
