@@ -9,7 +9,7 @@ namespace RlsEdit.Benchmarks;
 /// BenchmarkDotNet numbers on a VM whose load average exceeds its core count mostly measure the neighbours.
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- cputime potrf 5 1024 2048 3072</c>
 /// (kinds: potrf, blocksize, potri, trsm, panel, woodbury; woodbury sizes are d, with u = 1, 10, 100; panel sizes are
-/// the rows m below one 256-column potrf block).
+/// the rows m below one potrf block of the default size).
 /// </summary>
 public static class CholeskyCpuTime
 {
@@ -27,7 +27,7 @@ public static class CholeskyCpuTime
                 case "potri": Potri(n, reps); break;
                 case "blocksize": BlockSizes(n, reps); break;
                 case "trsm": Trsm(n, reps); break;
-                case "panel": Panel(n, reps); break;
+                case "panel": Panel(n, reps, Cholesky.DefaultBlockSize); break;
                 case "woodbury": Woodbury(n, reps); break;
                 default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, blocksize, potri, trsm, panel, woodbury).");
             }
@@ -84,7 +84,7 @@ public static class CholeskyCpuTime
     private static void BlockSizes(int n, int reps)
     {
         double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
-        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512, 768 })
+        foreach (int nb in (Environment.GetEnvironmentVariable("NBS") ?? "64,128,192,256,384,512,768").Split(',').Select(int.Parse))
         {
             double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
             Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
@@ -131,13 +131,12 @@ public static class CholeskyCpuTime
     }
 
     /// <summary>
-    /// One step of the blocked potrf at block size 256 with m rows below the block: the panel solve
-    /// L21 = A21·L11⁻ᵀ (m×256, m·256² flops) and the trailing update A22 −= L21·L21ᵀ, each against OpenBLAS's
-    /// dtrsm/dsyrk of the same shape.
+    /// One step of the blocked potrf at its default block size nb with m rows below the block: the panel solve
+    /// L21 = A21·L11⁻ᵀ (m×nb, m·nb² flops) and the trailing update A22 −= L21·L21ᵀ (m²·nb flops), each against
+    /// OpenBLAS's dtrsm/dsyrk of the same shape.
     /// </summary>
-    private static unsafe void Panel(int m, int reps)
+    private static unsafe void Panel(int m, int reps, int nb)
     {
-        const int nb = 256;
         double[] l = FactorizationBenchmarkInputs.Spd(nb, 2);
         Cholesky.FactorInPlace(MatrixView<double>.RowMajor(l, nb, nb));
         var rng = new Random(3);
@@ -157,10 +156,11 @@ public static class CholeskyCpuTime
         }
         Console.WriteLine(line);
 
-        // The same step's trailing update A22 −= L21·L21ᵀ (m²·256 flops), which dominates potrf.
+        // The same step's trailing update, which dominates potrf (potrf runs it with the GEMM's k block = nb).
         double[] c = new double[(long)m * m > int.MaxValue ? 0 : m * m];
         double syrkFlops = (double)m * m * nb;
-        double oursSyrk = Best(reps, () => Blas.Syrk(-1.0, MatrixView<double>.RowMajor(b, m, nb), 1.0, MatrixView<double>.RowMajor(c, m, m)));
+        double oursSyrk = Best(reps, () => RlsEdit.Tensors.Kernels.Level3.Syrk(-1.0, MatrixView<double>.RowMajor(b, m, nb), 1.0,
+            MatrixView<double>.RowMajor(c, m, m), Cholesky.TrailingUpdateOptions<double>(nb)));
         line = $"panel syrk {m,5}²,k={nb}: RlsEdit {Column(syrkFlops, oursSyrk)}";
         if (OpenBlas.IsAvailable)
         {

@@ -49,7 +49,7 @@ public static class Cholesky
     /// blockSize / KC times. Its MR×kc and kc×NR slivers then live in L2 rather than L1, which costs nothing
     /// measurable (docs/performance.md, session 3). Null (the defaults) for element types without generated kernels.
     /// </summary>
-    private static Kernels.GemmOptions<T>? TrailingUpdateOptions<T>(int blockSize) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static Kernels.GemmOptions<T>? TrailingUpdateOptions<T>(int blockSize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Kernels.KernelSelection.HasKernels<T>()) return null;
         var defaults = Kernels.GemmOptions<T>.Default;
