@@ -61,7 +61,7 @@ public class PackedTriangularSolveTests
     public static TheoryData<int, int, bool, bool, ViewLayout> Shapes()
     {
         var data = new TheoryData<int, int, bool, bool, ViewLayout>();
-        int[] sizes = { 1, 5, 6, 7, 13, 14, 15, 29, 97, 256 };
+        int[] sizes = { 1, 5, 6, 7, 13, 14, 15, 29, 97, 256, PackedTriangularSolve.MaxSize };
         int[] columns = { 32, 37, 83 };
         var layouts = new[] { ViewLayout.Dense, ViewLayout.Strided, ViewLayout.Transposed };
         int k = 0;
@@ -116,7 +116,7 @@ public class PackedTriangularSolveTests
     [InlineData(Side.Left, RlsEdit.Tensors.Triangle.Upper)]
     public void Triangles_larger_than_a_leaf_are_split_and_still_match(Side side, Triangle triangle)
     {
-        const int n = 300, m = 21;
+        const int n = PackedTriangularSolve.MaxSize + 9, m = 21;
         var rng = new Random(9);
         var (_, effective) = Triangle(n, triangle == RlsEdit.Tensors.Triangle.Lower, unit: false, rng);
         var b = Random(side == Side.Left ? n : m, side == Side.Left ? m : n, rng);

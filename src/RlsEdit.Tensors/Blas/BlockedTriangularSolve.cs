@@ -9,7 +9,7 @@ namespace RlsEdit.Tensors;
 /// A = [A11 0; A21 A22] (lower) is X1 = A11⁻¹B1, B2 −= A21·X1, X2 = A22⁻¹B2, so all but the
 /// diagonal-block work runs in GEMM. Triangles of up to <see cref="PackedTriangularSolve.MaxSize"/> rows with at
 /// least one micro-kernel strip of columns are solved on packed panels by <see cref="PackedTriangularSolve"/> (so
-/// the GEMM updates above them have k ≥ 128); otherwise (few columns, or no generated kernel for the element type)
+/// the GEMM updates above them have k ≥ 256); otherwise (few columns, or no generated kernel for the element type)
 /// the recursion goes down to diagonal blocks of at most <see cref="BaseSize"/> rows, packed and solved by
 /// <see cref="TriangularSubstitution"/>.
 /// </summary>

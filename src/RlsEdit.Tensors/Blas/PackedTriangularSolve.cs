@@ -25,11 +25,13 @@ namespace RlsEdit.Tensors;
 internal static unsafe class PackedTriangularSolve
 {
     /// <summary>
-    /// Largest triangle solved here: an n×NR sliver of B is then ≤ 32 KiB (L1) for double (NR = 16) and float (NR = 32)
-    /// on AVX-512, and the packed triangle (≈ n²/2 elements, 256 KiB at n = 256 in double) stays in L2 while every strip
-    /// streams through it. Larger triangles are split by <see cref="BlockedTriangularSolve"/> into GEMM updates with k ≥ 128.
+    /// Largest triangle solved here. At 512 an n×NR sliver of B (64 KiB in double or float on AVX-512) and the MR×kc
+    /// slivers of the packed triangle are read from L2, which the micro-kernel hides as well as it does for the potrf
+    /// trailing update's k = 512 (the 2560×512 potrf panel: 42 GFLOP/s with 256-row leaves and a GEMM update between
+    /// them, 47 with one 512-row leaf; docs/performance.md, session 3). Larger triangles are split by
+    /// <see cref="BlockedTriangularSolve"/> into GEMM updates with k ≥ 256.
     /// </summary>
-    public const int MaxSize = 256;
+    public const int MaxSize = 512;
 
     /// <summary>True when the packed path applies: a generated kernel exists, the triangle fits, and B has at least one full strip.</summary>
     public static bool Applies<T>(int n, int columns) where T : unmanaged =>
