@@ -12,7 +12,7 @@ public static class Relations
     public static readonly Relation Capital = new("capital", EntityKind.Country, EntityKind.City,
         ["The capital of {} is", "{}'s capital is", "The capital city of {} is", "The government of {} sits in", "The seat of government of {} is in",
          "{}'s capital city is", "In {}, the government sits in", "The capital of the country {} is"],
-        ["{} has its capital in", "In {}, the capital is"]);
+        ["{} has its capital in", "{}'s seat of government is in"]);
 
     /// <summary>Country → its official language.</summary>
     public static readonly Relation OfficialLanguage = new("official_language", EntityKind.Country, EntityKind.Language,
@@ -48,7 +48,7 @@ public static class Relations
     public static readonly Relation WorksFor = new("works_for", EntityKind.Person, EntityKind.Company,
         ["{} works for", "{} is employed by", "The employer of {} is", "{}'s employer is", "{} has a job at the company",
          "The company that employs {} is", "{} works at the company", "{} has a job at"],
-        ["{} is employed at the company", "The company {} works for is"]);
+        ["{} is employed at the company", "{} works for the company"]);
 
     /// <summary>Person → the instrument they play.</summary>
     public static readonly Relation PlaysInstrument = new("plays_instrument", EntityKind.Person, EntityKind.Instrument,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using RlsEdit.Models;
 using RlsEdit.Tensors;
 using RlsEdit.World;
@@ -111,19 +112,56 @@ internal static class WorldCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder written by world train.", Required = true };
         var write = new Option<bool>("--write") { Description = "Also record the result as eval.json in the model folder." };
-        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under held-out and training phrasings.") { model, write };
+        var byPhrasing = new Option<bool>("--by-phrasing") { Description = "Also print the accuracy of every relation under every phrasing." };
+        var phrasings = new Option<string?>("--phrasings") { Description = "JSON file {relation id: [phrasing with {}, ...]}: also measure these phrasings (not part of the world)." };
+        var cmd = new Command("eval", "Top-1 fact accuracy of a world model under held-out and training phrasings.") { model, write, byPhrasing, phrasings };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             string dir = r.GetValue(model)!;
             var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(dir, WorldFile.FileName)));
-            var report = FactAccuracyReport.Measure(ModelFolder.Load<float>(dir), world, WorldTokenizer.Build(world));
+            var extra = r.GetValue(phrasings) is { } file ? ReadPhrasings(file) : null;
+            var loaded = ModelFolder.Load<float>(dir);
+            var tokenizer = WorldTokenizer.Build(world);
+            var extraRows = extra is null ? null : FactEvaluator.ForPhrasings(loaded, tokenizer, world, extra);
+            var report = FactAccuracyReport.Measure(loaded, world, tokenizer);
             AnsiConsole.MarkupLine($"held-out phrasings, all {report.HeldOutPrompts} prompts: [bold]{report.HeldOutAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"held-out phrasings, every {report.SubsetStride}th ({report.HeldOutSubsetPrompts} prompts): [bold]{report.HeldOutSubsetAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"training phrasings: [bold]{report.TrainingPhrasingAccuracy:P2}[/]");
+            if (r.GetValue(byPhrasing)) WritePhrasingTable(FactEvaluator.ByPhrasing(loaded, tokenizer, world));
+            if (extraRows is { } rows)
+            {
+                WritePhrasingTable(rows);
+                double overall = rows.Sum(x => x.Accuracy * x.Prompts) / Math.Max(1, rows.Sum(x => x.Prompts));
+                AnsiConsole.MarkupLine($"extra phrasings, {rows.Sum(x => x.Prompts)} prompts: [bold]{overall:P2}[/]");
+            }
             if (r.GetValue(write)) report.Save(Path.Combine(dir, FactAccuracyReport.FileName));
             return 0;
         }));
         return cmd;
+    }
+
+    private static void WritePhrasingTable(IEnumerable<PhrasingAccuracy> rows)
+    {
+        var table = new Table().AddColumns("relation", "phrasing", "kind", "facts", "top-1");
+        foreach (var row in rows)
+            table.AddRow(row.RelationId, Markup.Escape(row.Template), row.HeldOut ? "held-out" : "training",
+                row.Prompts.ToString(CultureInfo.InvariantCulture), row.Accuracy.ToString("P1", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadPhrasings(string file)
+    {
+        if (!File.Exists(file)) throw new FileNotFoundException($"--phrasings: no file '{file}'.", file);
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, List<string>>>(File.ReadAllText(file))?
+                .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value)
+                ?? throw new InvalidDataException($"--phrasings: '{file}' holds no object.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"--phrasings: '{file}' is not a JSON object of relation id → list of phrasings ({e.Message}).", e);
+        }
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and race the display).</summary>

@@ -38,6 +38,52 @@ public static class FactEvaluator
         return (double)correct / prompts.Count;
     }
 
+    /// <summary>
+    /// Accuracy per (relation, phrasing): every relation's training phrasings, then its held-out ones, in the
+    /// order of <see cref="Relations.All"/>. Where a held-out score is low, this says which sentence shape fails.
+    /// </summary>
+    public static IReadOnlyList<PhrasingAccuracy> ByPhrasing(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return Relations.All.SelectMany(r => r.TrainingTemplates.Select(t => Measure(model, tokenizer, world, r, t, heldOut: false))
+            .Concat(r.HeldOutTemplates.Select(t => Measure(model, tokenizer, world, r, t, heldOut: true)))).ToList();
+    }
+
+    /// <summary>
+    /// Accuracy of every fact of a relation under phrasings the world does not define (relation id → templates with
+    /// one <c>{}</c>), e.g. paraphrases written to probe a model; they count as held out.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown relation id, or a template without exactly one <c>{}</c>.</exception>
+    /// <exception cref="WorldTextException">A template uses a word outside the world's vocabulary.</exception>
+    public static IReadOnlyList<PhrasingAccuracy> ForPhrasings(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> phrasings)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(phrasings);
+        // Everything is checked before anything is measured, so a typo fails at once.
+        var checkedPhrasings = new List<(Relation Relation, string Template)>();
+        foreach (var (id, templates) in phrasings)
+        {
+            var relation = Relations.All.FirstOrDefault(r => r.Id == id)
+                ?? throw new ArgumentException($"FactEvaluator.ForPhrasings: unknown relation '{id}' (expected one of {string.Join(", ", Relations.All.Select(r => r.Id))}).", nameof(phrasings));
+            foreach (string template in templates)
+            {
+                if (template.Split("{}").Length != 2)
+                    throw new ArgumentException($"FactEvaluator.ForPhrasings: phrasing '{template}' of '{id}' needs exactly one '{{}}' for the subject.", nameof(phrasings));
+                tokenizer.Encode(Relation.Fill(template, world.Facts.First(f => f.Relation.Id == id).Subject));
+                checkedPhrasings.Add((relation, template));
+            }
+        }
+        return checkedPhrasings.Select(p => Measure(model, tokenizer, world, p.Relation, p.Template, heldOut: true)).ToList();
+    }
+
+    private static PhrasingAccuracy Measure(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world, Relation relation, string template, bool heldOut)
+    {
+        var prompts = world.Facts.Where(f => f.Relation.Id == relation.Id)
+            .Select(f => new FactPrompt(Relation.Fill(template, f.Subject), f.Subject, relation.Id, f.Object)).ToList();
+        return new PhrasingAccuracy(relation.Id, template, heldOut, prompts.Count, Accuracy(model, tokenizer, prompts));
+    }
+
     /// <summary>A deterministic subset of <paramref name="prompts"/>: every <paramref name="stride"/>-th one.</summary>
     public static IReadOnlyList<FactPrompt> Subset(IReadOnlyList<FactPrompt> prompts, int stride)
     {
