@@ -84,7 +84,9 @@ public static class CholeskyCpuTime
     private static void BlockSizes(int n, int reps)
     {
         double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
-        foreach (int nb in (Environment.GetEnvironmentVariable("NBS") ?? "64,128,192,256,384,512,768").Split(',').Select(int.Parse))
+        // RLSEDIT_BENCH_BLOCKS (comma-separated) narrows the sweep: block 64 alone takes seconds at n = 6400.
+        string blocks = Environment.GetEnvironmentVariable("RLSEDIT_BENCH_BLOCKS") ?? "64,128,192,256,384,512,768";
+        foreach (int nb in blocks.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)))
         {
             double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
             Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
