@@ -15,7 +15,7 @@ namespace RlsEdit.Tensors;
 /// A is cut into MR-row blocks and packed once: each block's off-diagonal part (the columns of the rows already solved
 /// when the block's turn comes) as one micro-kernel A sliver, and its MR×MR diagonal triangle negated with its
 /// reciprocal diagonal. B is solved NR columns at a time: the n×NR strip is packed as one micro-kernel B sliver (n rows
-/// of NR contiguous elements), which stays in L1, and solved in place block by block. For block I, its rows
+/// of NR contiguous elements), which stays in L1 or L2, and solved in place block by block. For block I, its rows
 /// −= A[I, solved]·X[solved] is a single micro-kernel call (α = −1, β = 1) whose B operand is the already solved rows of
 /// the same sliver and whose C is the block's own rows of it; then <see cref="TriangularSubstitution"/> finishes the
 /// MR×NR block against the diagonal triangle. Nothing is re-packed per block, and all but an MR/n share of the
