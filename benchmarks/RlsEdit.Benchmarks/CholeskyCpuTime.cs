@@ -8,7 +8,8 @@ namespace RlsEdit.Benchmarks;
 /// time) of single-threaded runs, best of <c>reps</c>, ours and OpenBLAS interleaved in one process. Wall-clock
 /// BenchmarkDotNet numbers on a VM whose load average exceeds its core count mostly measure the neighbours.
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- cputime potrf 5 1024 2048 3072</c>
-/// (kinds: potrf, blocksize, potri, trsm, woodbury; woodbury sizes are d, with u = 1, 10, 100).
+/// (kinds: potrf, blocksize, potri, trsm, panel, woodbury; woodbury sizes are d, with u = 1, 10, 100; panel sizes are
+/// the rows m below one potrf block of the default size).
 /// </summary>
 public static class CholeskyCpuTime
 {
@@ -26,8 +27,9 @@ public static class CholeskyCpuTime
                 case "potri": Potri(n, reps); break;
                 case "blocksize": BlockSizes(n, reps); break;
                 case "trsm": Trsm(n, reps); break;
+                case "panel": Panel(n, reps, Cholesky.DefaultBlockSize); break;
                 case "woodbury": Woodbury(n, reps); break;
-                default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, blocksize, potri, trsm, woodbury).");
+                default: throw new ArgumentException($"cputime: unknown kind '{kind}' (potrf, blocksize, potri, trsm, panel, woodbury).");
             }
         }
     }
@@ -82,7 +84,9 @@ public static class CholeskyCpuTime
     private static void BlockSizes(int n, int reps)
     {
         double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
-        foreach (int nb in new[] { 64, 128, 192, 256, 384, 512 })
+        // RLSEDIT_BENCH_BLOCKS (comma-separated) narrows the sweep: block 64 alone takes seconds at n = 6400.
+        string blocks = Environment.GetEnvironmentVariable("RLSEDIT_BENCH_BLOCKS") ?? "64,128,192,256,384,512,768";
+        foreach (int nb in blocks.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)))
         {
             double ms = Best(reps, () => Cholesky.FactorBlocked(MatrixView<double>.RowMajor(work, n, n), nb), () => spd.AsSpan().CopyTo(work));
             Console.WriteLine($"potrf n={n,5} block {nb,3}: {Column((double)n * n * n / 3, ms)}");
@@ -126,6 +130,50 @@ public static class CholeskyCpuTime
             }
             Console.WriteLine(line);
         }
+    }
+
+    /// <summary>
+    /// One step of the blocked potrf at its default block size nb with m rows below the block: the panel solve
+    /// L21 = A21·L11⁻ᵀ (m×nb, m·nb² flops) and the trailing update A22 −= L21·L21ᵀ (m²·nb flops), each against
+    /// OpenBLAS's dtrsm/dsyrk of the same shape.
+    /// </summary>
+    private static unsafe void Panel(int m, int reps, int nb)
+    {
+        double[] l = FactorizationBenchmarkInputs.Spd(nb, 2);
+        Cholesky.FactorInPlace(MatrixView<double>.RowMajor(l, nb, nb));
+        var rng = new Random(3);
+        double[] b = Enumerable.Range(0, m * nb).Select(_ => 2 * rng.NextDouble() - 1).ToArray(), work = new double[b.Length];
+        double flops = (double)m * nb * nb;
+        double ours = Best(reps, () => Blas.Trsm(Side.Right, Triangle.Upper, Diagonal.NonUnit, 1.0,
+            MatrixView<double>.RowMajor(l, nb, nb).Transposed, MatrixView<double>.RowMajor(work, m, nb)), () => b.AsSpan().CopyTo(work));
+        string line = $"panel trsm {m,5}×{nb}: RlsEdit {Column(flops, ours)}";
+        if (OpenBlas.IsAvailable)
+        {
+            double ob = Best(reps, () =>
+            {
+                fixed (double* pl = l, pb = work)
+                    OpenBlas.cblas_dtrsm(OpenBlas.RowMajor, OpenBlas.Right, OpenBlas.Lower, OpenBlas.Trans, OpenBlas.NonUnit, m, nb, 1.0, pl, nb, pb, nb);
+            }, () => b.AsSpan().CopyTo(work));
+            line += $" | OpenBLAS {Column(flops, ob)} | ratio {ours / ob:F2}";
+        }
+        Console.WriteLine(line);
+
+        // The same step's trailing update, which dominates potrf (potrf runs it with the GEMM's k block = nb).
+        double[] c = new double[(long)m * m > int.MaxValue ? 0 : m * m];
+        double syrkFlops = (double)m * m * nb;
+        double oursSyrk = Best(reps, () => RlsEdit.Tensors.Kernels.Level3.Syrk(-1.0, MatrixView<double>.RowMajor(b, m, nb), 1.0,
+            MatrixView<double>.RowMajor(c, m, m), Cholesky.TrailingUpdateOptions<double>(nb)));
+        line = $"panel syrk {m,5}²,k={nb}: RlsEdit {Column(syrkFlops, oursSyrk)}";
+        if (OpenBlas.IsAvailable)
+        {
+            double ob = Best(reps, () =>
+            {
+                fixed (double* pa = b, pc = c)
+                    OpenBlas.cblas_dsyrk(OpenBlas.RowMajor, OpenBlas.Lower, OpenBlas.NoTrans, m, nb, -1.0, pa, nb, 1.0, pc, m);
+            });
+            line += $" | OpenBLAS {Column(syrkFlops, ob)} | ratio {oursSyrk / ob:F2}";
+        }
+        Console.WriteLine(line);
     }
 
     private static void Woodbury(int d, int reps)

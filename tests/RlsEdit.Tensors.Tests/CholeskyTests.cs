@@ -67,7 +67,7 @@ public class CholeskyTests
     [Property(Arbitrary = new[] { typeof(SpdArbitraries) }, MaxTest = 30)]
     public bool Blocked_loop_reconstructs_A_for_any_block_size(SpdCase c)
     {
-        // The default block (256) exceeds the test sizes, so drive the panel/trailing-update loop with small blocks.
+        // The default block (512) exceeds the test sizes, so drive the panel/trailing-update loop with small blocks.
         int blockSize = 1 + c.Seed % 40;
         var rng = new Random(c.Seed);
         var (a, _) = Spd(c.N, c.Cond, rng);
@@ -76,6 +76,32 @@ public class CholeskyTests
         Cholesky.FactorBlocked(view, blockSize);
         var l = Lower(ToDouble(view));
         return RelativeDistance(Multiply(l, Transpose(l)), rounded) <= 2 * (c.N + 1) * Eps<double>();
+    }
+
+    /// <summary>
+    /// Blocks wider than the GEMM's default k block (256) run the trailing update with a k block of the block size:
+    /// the default block (512) and an odd one, both element types, an ill-conditioned input and a transposed
+    /// (column-major) view.
+    /// </summary>
+    [Theory]
+    [InlineData(300, 1e6)]
+    [InlineData(512, 1e2)]
+    public void Blocks_wider_than_the_gemm_k_block_reconstruct_A(int blockSize, double cond)
+    {
+        const int n = 523;
+        var rng = new Random(blockSize);
+        var (a, _) = Spd(n, cond, rng);
+        var view = PlaceLowerOnly<double>(a, ViewLayout.Transposed, rng);
+        var rounded = SymmetricFromLower(ToDouble(view));
+        Cholesky.FactorBlocked(view, blockSize);
+        var l = Lower(ToDouble(view));
+        Assert.True(RelativeDistance(Multiply(l, Transpose(l)), rounded) <= 2 * (n + 1) * Eps<double>());
+
+        var single = PlaceLowerOnly<float>(a, ViewLayout.Dense, rng);
+        var roundedSingle = SymmetricFromLower(ToDouble(single));
+        Cholesky.FactorBlocked(single, blockSize);
+        var ls = Lower(ToDouble(single));
+        Assert.True(RelativeDistance(Multiply(ls, Transpose(ls)), roundedSingle) <= 2 * (n + 1) * Eps<float>());
     }
 
     private static bool SolveResidualIsSmall<T>(SpdCase c) where T : unmanaged, IFloatingPointIeee754<T>

@@ -8,8 +8,8 @@ public static partial class Blas
     /// Solves A·X = α·B (<see cref="Side.Left"/>) or X·A = α·B (<see cref="Side.Right"/>) in place of B, where A is
     /// triangular (<paramref name="triangle"/> names the triangle of the view <paramref name="a"/> as given; pass
     /// <c>l.Transposed</c> with <see cref="Triangle.Upper"/> for Lᵀ). Only that triangle of A is read (and, for
-    /// <see cref="Diagonal.Unit"/>, not its diagonal). Blocked: small triangular solves on diagonal blocks, the rest
-    /// of the work in <see cref="Gemm{T}"/> updates.
+    /// <see cref="Diagonal.Unit"/>, not its diagonal). Blocked: triangles of up to 512 rows are solved on packed panels
+    /// with the GEMM micro-kernel, larger ones are split into those and <see cref="Gemm{T}"/> updates.
     /// </summary>
     public static void Trsm<T>(Side side, Triangle triangle, Diagonal diagonal, T alpha, MatrixView<T> a, MatrixView<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -7,8 +7,11 @@ namespace RlsEdit.Tensors;
 /// <summary>
 /// The recursive left-side triangular solve behind <see cref="Blas.Trsm{T}"/>: A·X = B with
 /// A = [A11 0; A21 A22] (lower) is X1 = A11⁻¹B1, B2 −= A21·X1, X2 = A22⁻¹B2, so all but the
-/// diagonal-block work runs in GEMM. Diagonal blocks of at most <see cref="BaseSize"/> rows are packed and solved
-/// by <see cref="TriangularSubstitution"/>.
+/// diagonal-block work runs in GEMM. Triangles of up to <see cref="PackedTriangularSolve.MaxSize"/> rows with at
+/// least one micro-kernel strip of columns are solved on packed panels by <see cref="PackedTriangularSolve"/> (so
+/// the GEMM updates above them have k ≥ 256); otherwise (few columns, or no generated kernel for the element type)
+/// the recursion goes down to diagonal blocks of at most <see cref="BaseSize"/> rows, packed and solved by
+/// <see cref="TriangularSubstitution"/>.
 /// </summary>
 internal static class BlockedTriangularSolve
 {
@@ -37,6 +40,7 @@ internal static class BlockedTriangularSolve
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Rows;
+        if (PackedTriangularSolve.Applies<T>(n, b.Cols)) { PackedTriangularSolve.Solve(lower, unit, a, b); return; }
         if (n <= BaseSize) { SolveDiagonalBlock(lower, unit, a, b); return; }
 
         // Split on a multiple of the base size so the leaves are full blocks.

@@ -10,8 +10,8 @@ namespace RlsEdit.Tensors;
 /// </summary>
 public static class Cholesky
 {
-    /// <summary>Columns per step of the blocked factorization (measured: see docs/performance.md).</summary>
-    internal const int DefaultBlockSize = 256;
+    /// <summary>Columns per step of the blocked factorization (measured: see docs/performance.md, session 3).</summary>
+    internal const int DefaultBlockSize = 512;
 
     /// <summary>
     /// Overwrites the lower triangle of <paramref name="a"/> with L (potrf). Only the lower triangle is read;
@@ -31,6 +31,7 @@ public static class Cholesky
         Guard.Square(a, op, "a");
         RequireFiniteLower(a, op, "a");
         int n = a.Rows;
+        var trailingUpdate = TrailingUpdateOptions<T>(blockSize);
         for (int k = 0; k < n; k += blockSize)
         {
             int bs = Math.Min(blockSize, n - k), rest = n - k - bs;
@@ -38,8 +39,21 @@ public static class Cholesky
             CholeskyKernels.FactorDiagonalBlock(a11, k, op);                          // A11 = L11·L11ᵀ
             if (rest == 0) break;
             Blas.Trsm(Side.Right, Triangle.Upper, Diagonal.NonUnit, T.One, a11.Transposed, a21); // L21 = A21·L11⁻ᵀ
-            Blas.Syrk(-T.One, a21, T.One, a22);                                      // A22 −= L21·L21ᵀ
+            Kernels.Level3.Syrk(-T.One, a21, T.One, a22, trailingUpdate);              // A22 −= L21·L21ᵀ
         }
+    }
+
+    /// <summary>
+    /// The trailing update's level-3 options: the GEMM's k block grows to the block size (≥ its default), so every
+    /// step reads and writes A22 — the bulk of potrf's memory traffic, out of cache for n ≳ 2000 — once instead of
+    /// blockSize / KC times. Its MR×kc and kc×NR slivers then live in L2 rather than L1, which costs nothing
+    /// measurable (docs/performance.md, session 3). Null (the defaults) for element types without generated kernels.
+    /// </summary>
+    internal static Kernels.GemmOptions<T>? TrailingUpdateOptions<T>(int blockSize) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Kernels.KernelSelection.HasKernels<T>()) return null;
+        var defaults = Kernels.GemmOptions<T>.Default;
+        return blockSize <= defaults.Kc ? defaults : defaults with { Kc = blockSize };
     }
 
     /// <summary>Solves A·X = B in place of <paramref name="b"/>, given L from <see cref="FactorInPlace{T}"/> (potrs).</summary>
