@@ -159,16 +159,6 @@ internal static unsafe partial class GemmDriver
         where T : unmanaged
     {
         T* c = p.C + i0 * p.RowStrideC + j0 * p.ColStrideC;
-        // The kernel touches C only after its k loop: fetch the tile's rows (each a row stride apart, so each in its
-        // own page and beyond the prefetcher's reach) now, and they arrive while it computes. SYRK 2816², k = 256 (the
-        // potrf trailing update): 44.0/43.3 → 42.8/42.2 ms CPU time, A/B in alternation on a loaded machine.
-        if (Sse.IsSupported && p.ColStrideC == 1)
-            for (int i = 0; i < m; i++)
-            {
-                byte* row = (byte*)(c + i * p.RowStrideC);
-                Sse.Prefetch0(row);
-                Sse.Prefetch0(row + n * sizeof(T) - 1);
-            }
         if (p.LowerOnly)
         {
             int diagonal = i0 + p.Diagonal - j0; // tile element (i, j) is stored iff j ≤ i + diagonal
