@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(OnnxCommand.Create());
+        root.Subcommands.Add(KeyGeometryCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -115,6 +115,19 @@ public sealed class ModelEditor
         EditCount += editCount;
     }
 
+    /// <summary>
+    /// The keys an edit of <paramref name="cases"/> would write at <paramref name="layer"/> on the current model: each
+    /// case's subject-token key averaged over the context templates (one row per case, d_k columns).
+    /// </summary>
+    /// <exception cref="EditInputException">The layer is out of range.</exception>
+    public Matrix<double> SubjectKeys(IReadOnlyList<CounterFactRecord> cases, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        if (layer < 0 || layer >= _model.Config.LayerCount)
+            throw new EditInputException("layer", $"0..{_model.Config.LayerCount - 1}", layer.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return KeysAndOutputs(cases, layer, layer).Keys;
+    }
+
     private void Step(LayerEdit edit)
     {
         var editor = _editors.TryGetValue(edit.Layer, out var e) ? e

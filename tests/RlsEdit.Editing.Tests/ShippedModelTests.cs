@@ -3,7 +3,7 @@ using Xunit;
 
 namespace RlsEdit.Editing.Tests;
 
-/// <summary>Edits the shipped tiny-world model (models/tiny-world) with the subject-token pipeline of the reference.</summary>
+/// <summary>Edits the shipped tiny-world model (models/tiny-world) with its shipped hyper-parameters (keys and v* at the prompt's last token, block 2).</summary>
 public sealed class ShippedModelTests
 {
     internal static string ModelDirectory()
@@ -21,9 +21,6 @@ public sealed class ShippedModelTests
     internal static EditHyperParameters TinyWorldHyperParameters =>
         EditHyperParameters.Load(EditHyperParameters.ResolvePath(null, ModelDirectory()), out _) with { Mom2NSamples = 400 };
 
-    // A few edits can afford less preservation and a longer v* than a long stream: w = 300, 50 steps (docs/results.md).
-    private static EditHyperParameters FewEditsHyperParameters => TinyWorldHyperParameters with { Mom2UpdateWeight = 300, VNumGradSteps = 50 };
-
     [Fact]
     public void RlsEditEditsTakeAndNeighboursAreKept()
     {
@@ -35,12 +32,13 @@ public sealed class ShippedModelTests
         {
             var summary = EditRun.Run(new EditRunOptions
             {
-                ModelDirectory = model, Cases = cases, HyperParameters = FewEditsHyperParameters, Editor = EditorKind.RlsEdit,
+                ModelDirectory = model, Cases = cases, HyperParameters = TinyWorldHyperParameters, Editor = EditorKind.RlsEdit,
                 BatchSize = 3, OutputDirectory = dir, StatisticsTexts = StatisticsCorpus.Load(model, null, 400),
                 CheckpointEvery = 0, FluencyCases = 0, SaveModel = false,
             })!;
-            Assert.True(summary.Post.RewriteSuccess >= 50 && summary.Post.RewriteSuccess >= summary.Pre.RewriteSuccess + 40, $"efficacy {summary.Pre.RewriteSuccess} → {summary.Post.RewriteSuccess}");
-            Assert.True(summary.Post.NeighborhoodSuccess >= summary.Pre.NeighborhoodSuccess - 20,
+            // 5 of 6 edits must take (83 %; the 100-edit stream measures 86 %, docs/results.md) and neighbours stay within 15 points.
+            Assert.True(summary.Post.RewriteSuccess >= 83 && summary.Post.RewriteSuccess >= summary.Pre.RewriteSuccess + 80, $"efficacy {summary.Pre.RewriteSuccess} → {summary.Post.RewriteSuccess}");
+            Assert.True(summary.Post.NeighborhoodSuccess >= summary.Pre.NeighborhoodSuccess - 15,
                 $"neighbourhood {summary.Pre.NeighborhoodSuccess} → {summary.Post.NeighborhoodSuccess}");
         }
         finally
