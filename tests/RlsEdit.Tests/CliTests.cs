@@ -29,11 +29,10 @@ public class CliTests
                 using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, editor, "summary.json")));
                 Assert.Equal(4, summary.RootElement.GetProperty("num_edits").GetInt32());
                 Assert.Equal(editor, summary.RootElement.GetProperty("editor").GetString());
-                // Four edits under the shipped stream-tuned hyper-parameters need not flip the top answer; the new target's
-                // margin over the true one (mean p(new) − p(true)) must still grow. ShippedModelTests checks that edits take.
-                double pre = summary.RootElement.GetProperty("pre").GetProperty("rewrite_diff").GetDouble();
-                double post = summary.RootElement.GetProperty("post").GetProperty("rewrite_diff").GetDouble();
-                Assert.True(post > pre + 1, $"{editor}: rewrite margin {pre} → {post}");
+                // With the shipped file (block 2, last token) at least 3 of the 4 edits take (docs/results.md: 90 % over 100).
+                double pre = summary.RootElement.GetProperty("pre").GetProperty("rewrite_success").GetDouble();
+                double post = summary.RootElement.GetProperty("post").GetProperty("rewrite_success").GetDouble();
+                Assert.True(pre == 0 && post >= 75, $"{editor}: efficacy {pre} → {post}");
                 Assert.True(File.Exists(Path.Combine(run, editor, "report.md")));
             }
         }
@@ -48,5 +47,34 @@ public class CliTests
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}");
         Assert.Equal(2, RlsEdit.Cli.Program.Main(["demo", "--model", missing, "--count", "4"]));
+    }
+
+    [Fact]
+    public void Key_geometry_measures_the_bundled_models_edit_keys_and_refuses_bad_layers()
+    {
+        string edits = Path.Combine(Path.GetTempPath(), $"rlsedit-keygeometry-{Guid.NewGuid():N}.json");
+        try
+        {
+            string model = FindBundledModel();
+            Assert.Equal(0, RlsEdit.Cli.Program.Main(["world", "edits", "--count", "12", "--seed", "3", "--out", edits]));
+            Assert.Equal(0, RlsEdit.Cli.Program.Main(["key-geometry", "--model", model, "--edits", edits, "--layers", "2"]));
+            Assert.Equal(2, RlsEdit.Cli.Program.Main(["key-geometry", "--model", model, "--edits", edits, "--layers", "two"]));
+            Assert.Equal(2, RlsEdit.Cli.Program.Main(["key-geometry", "--model", model, "--edits", edits, "--layers", "4"]));
+            Assert.Equal(2, RlsEdit.Cli.Program.Main(["key-geometry", "--model", model, "--edits", edits, "--count", "1"]));
+        }
+        finally
+        {
+            File.Delete(edits);
+        }
+    }
+
+    private static string FindBundledModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "models", "tiny-world");
+            if (File.Exists(Path.Combine(candidate, "model.safetensors"))) return candidate;
+        }
+        throw new DirectoryNotFoundException("models/tiny-world was not found above the test's output folder.");
     }
 }
