@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using RlsEdit.Tensors;
 
 namespace RlsEdit.Benchmarks;
@@ -33,8 +34,8 @@ public static class Level3WallTime
             int[] dims = size.Split(':').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             switch (kind)
             {
-                case "gemm": Gemm(dims[0], reps, threads); break;
-                case "sgemm": SingleGemm(dims[0], reps, threads); break;
+                case "gemm": SquareGemm<double>("dgemm", dims[0], reps, threads, OpenBlasDgemm); break;
+                case "sgemm": SquareGemm<float>("sgemm", dims[0], reps, threads, OpenBlasSgemm); break;
                 case "symm": Symm(dims[0], dims[1], reps, threads); break;
                 case "syrk": Syrk(dims[0], dims[1], reps, threads); break;
                 case "thin": Thin(dims[0], dims[1], reps, threads); break;
@@ -113,30 +114,27 @@ public static class Level3WallTime
         Console.WriteLine(line);
     }
 
-    private static unsafe void Gemm(int n, int reps, int threads)
+    /// <summary>C ← A·B, all n×n row-major, against OpenBLAS's <paramref name="openBlas"/> (dgemm or sgemm) on the same arrays.</summary>
+    private static void SquareGemm<T>(string name, int n, int reps, int threads, Action<T[], T[], T[], int> openBlas)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double[] a = Random(n * n, 1), b = Random(n * n, 2), c = new double[n * n];
+        T[] a = Random(n * n, 1).Select(T.CreateChecked).ToArray(), b = Random(n * n, 2).Select(T.CreateChecked).ToArray(), c = new T[n * n];
         var t = Best(reps,
-            () => Blas.Gemm(1.0, MatrixView<double>.RowMajor(a, n, n), MatrixView<double>.RowMajor(b, n, n), 0.0, MatrixView<double>.RowMajor(c, n, n)),
-            OpenBlas.IsAvailable ? () =>
-            {
-                fixed (double* pa = a, pb = b, pc = c)
-                    OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
-            } : null);
-        Report($"dgemm n={n,5} threads={threads}", 2.0 * n * n * n, t, threads);
+            () => Blas.Gemm(T.One, MatrixView<T>.RowMajor(a, n, n), MatrixView<T>.RowMajor(b, n, n), T.Zero, MatrixView<T>.RowMajor(c, n, n)),
+            OpenBlas.IsAvailable ? () => openBlas(a, b, c, n) : null);
+        Report($"{name} n={n,5} threads={threads}", 2.0 * n * n * n, t, threads);
     }
 
-    private static unsafe void SingleGemm(int n, int reps, int threads)
+    private static unsafe void OpenBlasDgemm(double[] a, double[] b, double[] c, int n)
     {
-        float[] a = Random(n * n, 1).Select(v => (float)v).ToArray(), b = Random(n * n, 2).Select(v => (float)v).ToArray(), c = new float[n * n];
-        var t = Best(reps,
-            () => Blas.Gemm(1f, MatrixView<float>.RowMajor(a, n, n), MatrixView<float>.RowMajor(b, n, n), 0f, MatrixView<float>.RowMajor(c, n, n)),
-            OpenBlas.IsAvailable ? () =>
-            {
-                fixed (float* pa = a, pb = b, pc = c)
-                    OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
-            } : null);
-        Report($"sgemm n={n,5} threads={threads}", 2.0 * n * n * n, t, threads);
+        fixed (double* pa = a, pb = b, pc = c)
+            OpenBlas.cblas_dgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1.0, pa, n, pb, n, 0.0, pc, n);
+    }
+
+    private static unsafe void OpenBlasSgemm(float[] a, float[] b, float[] c, int n)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+            OpenBlas.cblas_sgemm(OpenBlas.RowMajor, OpenBlas.NoTrans, OpenBlas.NoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n);
     }
 
     private static unsafe void Symm(int d, int u, int reps, int threads)
