@@ -176,6 +176,31 @@ public class TrainingTests
     }
 
     [Fact]
+    public void AnMlpWidthOtherThanFourTimesTheWidthIsWrittenAsNInnerAndLoadsBack()
+    {
+        var wide = new WorldTrainer(Tiny(1) with { MlpWidth = 96 });
+        Assert.Equal(96, wide.Config.IntermediateSize);
+        Assert.Equal(96, wide.ConfigJson().RootElement.GetProperty("n_inner").GetInt32());
+        var dir = Directory.CreateTempSubdirectory("world-mlp");
+        try
+        {
+            wide.SaveModelFolder(dir.FullName);
+            var loaded = ModelFolder.Load<float>(dir.FullName);
+            Assert.Equal(96, loaded.Config.IntermediateSize);
+            var ids = wide.DocumentTokens(3);
+            Assert.Equal(wide.Model.Forward(TokenBatch.Single(ids)).Logits.Data, loaded.Forward(TokenBatch.Single(ids)).Logits.Data);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+        // The default (and an explicit 4 × width) leave config.json as it always was: no n_inner key.
+        Assert.False(new WorldTrainer(Tiny(1)).ConfigJson().RootElement.TryGetProperty("n_inner", out _));
+        Assert.False(new WorldTrainer(Tiny(1) with { MlpWidth = 128 }).ConfigJson().RootElement.TryGetProperty("n_inner", out _));
+        Assert.Throws<ArgumentException>(() => new WorldTrainer(Tiny(1) with { MlpWidth = 0 }));
+    }
+
+    [Fact]
     public void LearningRateWarmsUpThenDecaysToTheFinalFraction()
     {
         var o = new TrainingOptions { Steps = 1000, WarmupSteps = 100, LearningRate = 1e-3, FinalLearningRateFraction = 0.1 };

@@ -76,15 +76,16 @@ internal static class WorldCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var threads = new Option<int>("--threads") { Description = "Threads for GEMM and the optimizer (0: all cores).", DefaultValueFactory = _ => 0 };
         var initFrom = new Option<string?>("--init-from") { Description = "Continue from this model folder (same seed and architecture) instead of fresh weights." };
-        var cmd = new Command("train", "Train the tiny GPT-2 on the world (resumes from a checkpoint in --out).") { output, seed, steps, batch, lr, threads, initFrom };
+        var mlp = new Option<int?>("--mlp") { Description = "MLP hidden width d_k (default 4 × width = 512); wider keys are easier to edit apart, at more training time." };
+        var cmd = new Command("train", "Train the tiny GPT-2 on the world (resumes from a checkpoint in --out).") { output, seed, steps, batch, lr, threads, initFrom, mlp };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             if (r.GetValue(threads) > 0) LinearAlgebra.MaxDegreeOfParallelism = r.GetValue(threads);
-            var options = new TrainingOptions { Seed = r.GetValue(seed), Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), InitialModel = r.GetValue(initFrom) };
+            var options = new TrainingOptions { Seed = r.GetValue(seed), Steps = r.GetValue(steps), BatchSize = r.GetValue(batch), LearningRate = r.GetValue(lr), InitialModel = r.GetValue(initFrom), MlpWidth = r.GetValue(mlp) };
             var trainer = new WorldTrainer(options);
             string dir = r.GetValue(output)!;
             AnsiConsole.MarkupLine($"[bold]world train[/]: {trainer.World.Facts.Count} facts, vocabulary {trainer.Tokenizer.VocabSize}, " +
-                $"{options.Layers} layers × {options.Width}, {trainer.Model.Parameters.Sum(p => p.Value.Data.Length):N0} parameters, {options.Steps} steps × {options.BatchSize} documents");
+                $"{options.Layers} layers × {options.Width} (MLP {trainer.Config.IntermediateSize}), {trainer.Model.Parameters.Sum(p => p.Value.Data.Length):N0} parameters, {options.Steps} steps × {options.BatchSize} documents");
             var heldOut = FactEvaluator.HeldOutPrompts(trainer.World);
             var probe = FactEvaluator.Subset(heldOut, FactAccuracyReport.DefaultStride);
             TrainingResult result = null!;

@@ -23,6 +23,8 @@ public sealed record TrainingOptions
     public int Layers { get; init; } = 4;
     /// <summary>Residual width.</summary>
     public int Width { get; init; } = 128;
+    /// <summary>MLP hidden width d_k (the edited keys' dimension); null: 4 × <see cref="Width"/>, as GPT-2.</summary>
+    public int? MlpWidth { get; init; }
     /// <summary>Attention heads.</summary>
     public int Heads { get; init; } = 4;
     /// <summary>Context length (positions).</summary>
@@ -48,8 +50,8 @@ public sealed record TrainingOptions
 
     internal void Validate()
     {
-        if (Steps < 1 || BatchSize < 1 || Layers < 1 || Width < 1 || Heads < 1 || Width % Heads != 0 || Context < 16 || WarmupSteps < 1)
-            throw new ArgumentException($"TrainingOptions: need steps, batch, layers ≥ 1, warm-up ≥ 1, width divisible by heads and context ≥ 16 (got {this}).");
+        if (Steps < 1 || BatchSize < 1 || Layers < 1 || Width < 1 || Heads < 1 || Width % Heads != 0 || Context < 16 || WarmupSteps < 1 || MlpWidth is < 1)
+            throw new ArgumentException($"TrainingOptions: need steps, batch, layers, MLP width ≥ 1, warm-up ≥ 1, width divisible by heads and context ≥ 16 (got {this}).");
         if (!(LearningRate > 0) || WeightDecay < 0 || !(ClipNorm > 0) || FinalLearningRateFraction is < 0 or > 1)
             throw new ArgumentException($"TrainingOptions: need learning rate > 0, weight decay ≥ 0, clip > 0, final fraction in [0, 1] (got {this}).");
     }

@@ -54,25 +54,31 @@ public sealed class WorldTrainer
     }
 
     /// <summary>The Hugging Face GPT-2 config.json of this run's model.</summary>
-    public JsonDocument ConfigJson() => JsonDocument.Parse(new JsonObject
+    public JsonDocument ConfigJson()
     {
-        ["model_type"] = "gpt2",
-        ["architectures"] = new JsonArray("GPT2LMHeadModel"),
-        ["vocab_size"] = Tokenizer.VocabSize,
-        ["n_embd"] = _options.Width,
-        ["n_layer"] = _options.Layers,
-        ["n_head"] = _options.Heads,
-        ["n_positions"] = _options.Context,
-        ["n_ctx"] = _options.Context,
-        ["activation_function"] = "gelu_new",
-        ["layer_norm_epsilon"] = 1e-5,
-        ["tie_word_embeddings"] = true,
-        ["bos_token_id"] = 0,
-        ["eos_token_id"] = 0,
-        ["resid_pdrop"] = 0.0,
-        ["embd_pdrop"] = 0.0,
-        ["attn_pdrop"] = 0.0,
-    }.ToJsonString());
+        var config = new JsonObject
+        {
+            ["model_type"] = "gpt2",
+            ["architectures"] = new JsonArray("GPT2LMHeadModel"),
+            ["vocab_size"] = Tokenizer.VocabSize,
+            ["n_embd"] = _options.Width,
+            ["n_layer"] = _options.Layers,
+            ["n_head"] = _options.Heads,
+            ["n_positions"] = _options.Context,
+            ["n_ctx"] = _options.Context,
+            ["activation_function"] = "gelu_new",
+            ["layer_norm_epsilon"] = 1e-5,
+            ["tie_word_embeddings"] = true,
+            ["bos_token_id"] = 0,
+            ["eos_token_id"] = 0,
+            ["resid_pdrop"] = 0.0,
+            ["embd_pdrop"] = 0.0,
+            ["attn_pdrop"] = 0.0,
+        };
+        // Written only when it differs from GPT-2's 4 × width, so default runs keep their config.json byte for byte.
+        if (_options.MlpWidth is { } mlp && mlp != 4 * _options.Width) config["n_inner"] = mlp;
+        return JsonDocument.Parse(config.ToJsonString());
+    }
 
     /// <summary>The token ids of training document <paramref name="index"/>, cut to the context.</summary>
     public int[] DocumentTokens(long index)
