@@ -91,7 +91,7 @@ public sealed class ModelEditor
         for (int i = 0; i < _hp.Layers.Count; i++)
         {
             int layer = _hp.Layers[i];
-            var (keys, current) = KeysAndOutputs(cases, layer, zLayer);
+            var (keys, current) = KeysAndOutputs(_model, _encoder, _templates, _hp.FactToken, cases, layer, zLayer);
             var editor = _editors[layer];
             int u = cases.Count, dv = editor.Weight.Cols;
             var values = new Matrix<double>(u, dv);
@@ -116,16 +116,21 @@ public sealed class ModelEditor
     }
 
     /// <summary>
-    /// The keys an edit of <paramref name="cases"/> would write at <paramref name="layer"/> on the current model: each
-    /// case's subject-token key averaged over the context templates (one row per case, d_k columns).
+    /// The keys an edit of <paramref name="cases"/> would write at <paramref name="layer"/> of <paramref name="model"/> as it
+    /// is: each case's key at <paramref name="factToken"/> (<c>subject_last</c> or <c>last</c>) averaged over the context
+    /// templates (one row per case, d_k columns). No editor is needed, so diagnostics can call it for any layer.
     /// </summary>
     /// <exception cref="EditInputException">The layer is out of range.</exception>
-    public Matrix<double> SubjectKeys(IReadOnlyList<CounterFactRecord> cases, int layer)
+    public static Matrix<double> SubjectKeys(TransformerModel<float> model, PromptEncoder encoder, ContextTemplates templates, string factToken,
+        IReadOnlyList<CounterFactRecord> cases, int layer)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(templates);
         ArgumentNullException.ThrowIfNull(cases);
-        if (layer < 0 || layer >= _model.Config.LayerCount)
-            throw new EditInputException("layer", $"0..{_model.Config.LayerCount - 1}", layer.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return KeysAndOutputs(cases, layer, layer).Keys;
+        if (layer < 0 || layer >= model.Config.LayerCount)
+            throw new EditInputException("layer", $"0..{model.Config.LayerCount - 1}", layer.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return KeysAndOutputs(model, encoder, templates, factToken, cases, layer, layer).Keys;
     }
 
     private void Step(LayerEdit edit)
@@ -138,36 +143,37 @@ public sealed class ModelEditor
 
     // Keys of every request at `layer` (averaged within template groups, then over groups) and the residual after
     // `zLayer` at the subject's last token of the bare prompt, both on the current model.
-    private (Matrix<double> Keys, Matrix<double> Outputs) KeysAndOutputs(IReadOnlyList<CounterFactRecord> cases, int layer, int zLayer)
+    private static (Matrix<double> Keys, Matrix<double> Outputs) KeysAndOutputs(TransformerModel<float> model, PromptEncoder encoder,
+        ContextTemplates templates, string factToken, IReadOnlyList<CounterFactRecord> cases, int layer, int zLayer)
     {
-        bool last = _hp.FactToken == "last";
+        bool last = factToken == "last";
         var sequences = new List<IReadOnlyList<int>>();
         var lookups = new List<int>();
         foreach (var c in cases)
         {
-            foreach (string template in _templates.All)
+            foreach (string template in templates.All)
             {
-                var p = _encoder.EncodeWithSubject(template.Replace("{}", c.RequestedRewrite.Prompt, StringComparison.Ordinal), c.RequestedRewrite.Subject, last);
+                var p = encoder.EncodeWithSubject(template.Replace("{}", c.RequestedRewrite.Prompt, StringComparison.Ordinal), c.RequestedRewrite.Subject, last);
                 sequences.Add(p.Ids);
                 lookups.Add(p.LookupIndex);
             }
-            var bare = _encoder.EncodeWithSubject(c.RequestedRewrite.Prompt, c.RequestedRewrite.Subject, last);
+            var bare = encoder.EncodeWithSubject(c.RequestedRewrite.Prompt, c.RequestedRewrite.Subject, last);
             sequences.Add(bare.Ids);
             lookups.Add(bare.LookupIndex);
         }
-        var batch = TokenBatch.LeftPadded(sequences, _model.Config.EosTokenId ?? 0);
-        var pass = _model.ForwardRows(batch, []);   // keys and residuals only: no logits
+        var batch = TokenBatch.LeftPadded(sequences, model.Config.EosTokenId ?? 0);
+        var pass = model.ForwardRows(batch, []);   // keys and residuals only: no logits
         var k = pass.MlpKeys(layer);
         var z = pass.ResidualAfter(zLayer);
-        int dk = k.Cols, d = z.Cols, per = _templates.All.Count() + 1;
+        int dk = k.Cols, d = z.Cols, per = templates.All.Count() + 1;
         var keys = new Matrix<double>(cases.Count, dk);
         var outputs = new Matrix<double>(cases.Count, d);
         for (int r = 0; r < cases.Count; r++)
         {
             int seq = r * per;
-            foreach (var group in _templates.Groups)
+            foreach (var group in templates.Groups)
             {
-                double weight = 1.0 / (group.Count * _templates.Groups.Count);
+                double weight = 1.0 / (group.Count * templates.Groups.Count);
                 for (int g = 0; g < group.Count; g++, seq++)
                 {
                     var row = k.RowSpan(batch.Row(seq, batch.PadCounts[seq] + lookups[seq]));

@@ -17,10 +17,10 @@ public sealed class SubjectKeysTests(TinyWorldModel tiny)
         var editor = new ModelEditor(model, encoder, templates, hp, EditorKind.RlsEdit, moments);
         var cases = tiny.Cases.Take(3).ToList();
 
-        var measured = editor.SubjectKeys(cases, hp.Layers[0]);
+        var measured = ModelEditor.SubjectKeys(model, encoder, templates, hp.FactToken, cases, hp.Layers[0]);
         var written = editor.Apply(cases).Layers[0];
         Assert.Equal(hp.Layers[0], written.Layer);
         Assert.Equal(written.Keys.Data, measured.Data);
-        Assert.Throws<EditInputException>(() => editor.SubjectKeys(cases, model.Config.LayerCount));
+        Assert.Throws<EditInputException>(() => ModelEditor.SubjectKeys(model, encoder, templates, hp.FactToken, cases, model.Config.LayerCount));
     }
 }

@@ -45,11 +45,7 @@ internal static class EditCommand
             var hp = EditHyperParameters.Load(EditHyperParameters.ResolvePath(r.GetValue(hparams), r.GetValue(model)!), out var warnings);
             foreach (string w in warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
             var (layout, cases) = EditFiles.Load(r.GetValue(edits)!, ParseFormat(r.GetValue(format)!), ParseZsreTarget(r.GetValue(zsreTarget)!));
-            if (r.GetValue(count) is { } n)
-            {
-                if (n < 1 || n > cases.Count) throw new EditInputException("--count", $"1..{cases.Count}", n.ToString(CultureInfo.InvariantCulture));
-                cases = cases.Take(n).ToList();
-            }
+            cases = FirstCases(cases, r.GetValue(count));
             string modelDir = r.GetValue(model)!;
             if (r.GetValue(outOnnx) is { } onnxPath) OnnxOutput.Validate(onnxPath);
             var options = new EditRunOptions
@@ -81,6 +77,14 @@ internal static class EditCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The first <paramref name="count"/> cases (all when null), or an error naming <c>--count</c>'s range.</summary>
+    internal static IReadOnlyList<CounterFactRecord> FirstCases(IReadOnlyList<CounterFactRecord> cases, int? count)
+    {
+        if (count is not { } n) return cases;
+        if (n < 1 || n > cases.Count) throw new EditInputException("--count", $"1..{cases.Count}", n.ToString(CultureInfo.InvariantCulture));
+        return cases.Take(n).ToList();
     }
 
     internal static EditFileFormat ParseFormat(string name) => name.Trim().ToLowerInvariant() switch

@@ -35,12 +35,7 @@ internal static class KeyGeometryCommand
                 : Enumerable.Range(0, Math.Max(1, config.LayerCount - 1)).ToList();
             var hp = EditHyperParameters.Load(EditHyperParameters.ResolvePath(r.GetValue(hparams), dir), out _) with { Layers = chosen };
             hp.ValidateFor(config.LayerCount);
-            var (_, cases) = EditFiles.Load(r.GetValue(edits)!, EditFileFormat.Auto, ZsreTarget.Answer);
-            if (r.GetValue(count) is { } n)
-            {
-                if (n < 1 || n > cases.Count) throw new EditInputException("--count", $"1..{cases.Count}", n.ToString(CultureInfo.InvariantCulture));
-                cases = cases.Take(n).ToList();
-            }
+            var cases = EditCommand.FirstCases(EditFiles.Load(r.GetValue(edits)!, EditFileFormat.Auto, ZsreTarget.Answer).Cases, r.GetValue(count));
             var bySubject = cases.GroupBy(c => c.RequestedRewrite.Subject, StringComparer.Ordinal).Select(g => g.First()).ToList();
             if (bySubject.Count < 2) throw new EditInputException("--edits", "cases with at least two different subjects", $"{bySubject.Count}");
 
@@ -49,13 +44,12 @@ internal static class KeyGeometryCommand
             var texts = StatisticsCorpus.Load(dir, r.GetValue(statsText), hp.Mom2NSamples);
             var moments = LayerStatistics.SecondMoments(loaded, encoder, chosen, texts.ToList(), cacheDirectory: null);
             var templates = ContextTemplates.LoadOrGenerate(loaded, encoder, cachePath: null);
-            var editor = new ModelEditor(loaded, encoder, templates, hp, EditorKind.Memit, moments);
 
             var table = new Table().AddColumns("layer", "subjects", "d_k", "mean kᵀE⁻¹k", "shared part", "subject-specific kᵀE⁻¹k",
                 "rms cosine between subjects", "effective dimension", "1/√d_k");
             foreach (int layer in chosen)
             {
-                var g = KeyGeometry.Measure(layer, editor.SubjectKeys(bySubject, layer).View, moments[layer].View);
+                var g = KeyGeometry.Measure(layer, ModelEditor.SubjectKeys(loaded, encoder, templates, hp.FactToken, bySubject, layer).View, moments[layer].View);
                 table.AddRow(F(g.Layer), F(g.Keys), F(g.KeyDimension), F(g.WhitenedNormSquared, "F1"), F(g.SharedFraction, "P0"),
                     F(g.CenteredNormSquared, "F1"), F(g.CenteredCosineRms, "F3"), F(g.CenteredEffectiveDimension, "F1"), F(1 / Math.Sqrt(g.KeyDimension), "F3"));
             }
