@@ -40,6 +40,7 @@ def main():
     p.add_argument("--set", action="append", default=[], help="key=v1,v2,... (JSON values; layers as '[0,1];[1,2]')")
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--out", required=True)
+    p.add_argument("--cache-from", help="folder of cached statistics (a run's cache/) linked into every run, so runs share them")
     args = p.parse_args()
 
     base = json.load(open(args.base or os.path.join(args.model, "rlsedit-hparams.json")))
@@ -60,6 +61,12 @@ def main():
         folder = os.path.join(args.out, name)
         summary_path = os.path.join(folder, "summary.json")
         if not os.path.exists(summary_path):
+            if args.cache_from:
+                os.makedirs(os.path.join(folder, "cache"), exist_ok=True)
+                for f in os.listdir(args.cache_from):
+                    target = os.path.join(folder, "cache", f)
+                    if not os.path.exists(target):
+                        os.link(os.path.join(args.cache_from, f), target)
             hp_path = os.path.join(args.out, name + ".hparams.json")
             json.dump(hp, open(hp_path, "w"), indent=1)
             cmd = [args.cli, "edit", "--model", args.model, "--edits", args.edits, "--hparams", hp_path, "--editor", editor,

@@ -29,7 +29,8 @@ public class CliTests
                 using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, editor, "summary.json")));
                 Assert.Equal(4, summary.RootElement.GetProperty("num_edits").GetInt32());
                 Assert.Equal(editor, summary.RootElement.GetProperty("editor").GetString());
-                // With the shipped file (block 2, last token) at least 3 of the 4 edits take (docs/results.md: 90 % over 100).
+                // The bundled model is tiny-world-wide; with its file (block 3, last token) at least 3 of the 4 edits take
+                // (docs/results.md: RLSEdit 100 % and MEMIT 93.5 % over 200).
                 double pre = summary.RootElement.GetProperty("pre").GetProperty("rewrite_success").GetDouble();
                 double post = summary.RootElement.GetProperty("post").GetProperty("rewrite_success").GetDouble();
                 Assert.True(pre == 0 && post >= 75, $"{editor}: efficacy {pre} → {post}");

@@ -10,19 +10,20 @@ using Spectre.Console;
 namespace RlsEdit.Cli.Commands;
 
 /// <summary>
-/// <c>rlsedit demo</c>: lifelong editing of the bundled tiny-world model — a stream of counterfactual edits drawn from
+/// <c>rlsedit demo</c>: lifelong editing of the bundled tiny-world model (the 2 048-wide-MLP one, which has the room
+/// for a few hundred edits; docs/results.md) — a stream of counterfactual edits drawn from
 /// the model's own world, applied in sequential batches by RLSEdit and by MEMIT side by side (one thread each), with
 /// before/after metrics in one table. <c>--synthetic</c> runs the synthetic key/value stream of <see cref="SyntheticDemo"/>.
 /// </summary>
 internal static class DemoCommand
 {
     /// <summary>Where the bundled model lives, relative to the repository root.</summary>
-    public static readonly string BundledModel = Path.Combine("models", "tiny-world");
+    public static readonly string BundledModel = Path.Combine("models", "tiny-world-wide");
 
     public static Command Create()
     {
         var synthetic = new Option<bool>("--synthetic") { Description = "Run the synthetic key/value stream (checked against the batch solution) instead of editing the model." };
-        var model = new Option<string?>("--model") { Description = "Model folder to edit (default: models/tiny-world above the current folder or the executable)." };
+        var model = new Option<string?>("--model") { Description = "Model folder to edit (default: models/tiny-world-wide above the current folder or the executable)." };
         var count = new Option<int>("--count") { Description = "Counterfactual edits in the stream.", DefaultValueFactory = _ => 200 };
         var batchSize = new Option<int>("--batch-size") { Description = "Edits per batch.", DefaultValueFactory = _ => 10 };
         var editSeed = new Option<int>("--edit-seed") { Description = "Seed of the edit stream drawn from the model's world.", DefaultValueFactory = _ => 1 };
