@@ -17,7 +17,7 @@ namespace RlsEdit.Notebooks.Tests;
 /// </summary>
 internal static class NotebookRunner
 {
-    // A guard against hangs, not a speed check: notebook 06's editing cell runs three 100-edit streams (minutes on the
+    // A guard against hangs, not a speed check: notebook 06's editing cell runs three 300-edit streams (minutes on the
     // shared 2-core machine while other builds run).
     private static readonly TimeSpan CellTimeout = TimeSpan.FromMinutes(15);
 
