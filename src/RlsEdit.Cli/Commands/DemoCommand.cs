@@ -152,10 +152,10 @@ internal static class DemoCommand
         var table = new Table().Title($"after {runs[0].Edits} sequential edits (success rates ×100; pre = the unedited model)")
             .AddColumn("metric").AddColumn(new TableColumn("pre").RightAligned());
         foreach (var r in runs) table.AddColumn(new TableColumn(r.Editor).RightAligned());
-        void Row(string name, double? pre, Func<RunSummary, double?> post)
+        void Row(string name, double? pre, Func<RunSummary, double?> post, string format = "F1")
         {
-            var cells = new List<string> { name, F(pre) };
-            cells.AddRange(runs.Select(r => F(post(r))));
+            var cells = new List<string> { name, F(pre, format) };
+            cells.AddRange(runs.Select(r => F(post(r), format)));
             table.AddRow(cells.ToArray());
         }
         var first = runs[0];
@@ -166,12 +166,13 @@ internal static class DemoCommand
         Row($"retention of the first {first.Stream[^1].RetentionCases} (efficacy)", null, r => r.Stream[^1].RetentionRewriteSuccess);
         Row($"retention of the first {first.Stream[^1].RetentionCases} (exact match)", null, r => r.Stream[^1].RetentionRewriteCorrect);
         Row("held-out facts accuracy", first.GeneralPre?.FactAccuracy, r => r.GeneralPost?.FactAccuracy);
-        Row("held-out text perplexity", first.GeneralPre?.Perplexity, r => r.GeneralPost?.Perplexity);
+        // Edits move perplexity in the third or fourth decimal; one decimal would show every run as unchanged.
+        Row("held-out text perplexity", first.GeneralPre?.Perplexity, r => r.GeneralPost?.Perplexity, "F4");
         Row("editing seconds", null, r => r.EditSeconds);
         AnsiConsole.Write(table);
     }
 
-    private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F1", CultureInfo.InvariantCulture) : "–";
+    private static string F(double? v, string format) => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
 
     private sealed class SyncProgress(Action<RunProgress> report) : IProgress<RunProgress>
     {
