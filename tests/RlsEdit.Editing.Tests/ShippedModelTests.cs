@@ -69,8 +69,8 @@ public sealed class ShippedModelTests
                 OutputDirectory = dir, StatisticsTexts = StatisticsCorpus.Load(model, null, hp.Mom2NSamples), HeldOut = heldOut,
                 CheckpointEvery = 0, FluencyCases = 0, SaveModel = false,
             })!;
-            // Issue #8's targets on one 100-edit stream (docs/results.md: six edit seeds; this one measured 100 / 85.5 /
-            // 97.5 / 100 / −1.6 with 2 000 statistics texts).
+            // Issue #8's targets on one 100-edit stream (docs/results.md: six edit seeds). `rlsedit edit` on this stream with
+            // 2 000 statistics texts measured 100 / 85.5 / 97.5 / 100 / −1.6, so every bound has a margin.
             Assert.True(summary.Post.RewriteSuccess >= 95, $"efficacy {summary.Post.RewriteSuccess}");
             Assert.True(summary.Post.ParaphraseSuccess >= 80, $"paraphrase {summary.Post.ParaphraseSuccess}");
             Assert.True(summary.Post.NeighborhoodSuccess >= 70, $"neighbourhood {summary.Post.NeighborhoodSuccess}");
