@@ -73,6 +73,29 @@ public class ShippedModelTests
         Assert.All(heldOut, r => Assert.True(r.Accuracy >= 0.8, $"{r.RelationId} '{r.Template}': {r.Accuracy:P1}"));
     }
 
+    [Fact]
+    public void OneScoringGivesWhatSeparateEvaluationsGive()
+    {
+        string dir = ModelDirectory();
+        var world = FactWorld.Generate(WorldFile.ReadSeed(Path.Combine(dir, WorldFile.FileName)));
+        var model = ModelFolder.Load<float>(dir);
+        var tokenizer = WorldTokenizer.Build(world);
+        var score = FactEvaluator.Score(model, tokenizer, world);
+        var report = score.Report();
+        // Oracle: each quantity evaluated on its own prompt list (other batches, other padding).
+        var heldOut = FactEvaluator.HeldOutPrompts(world);
+        Assert.Equal(FactEvaluator.Accuracy(model, tokenizer, FactEvaluator.Subset(heldOut, report.SubsetStride)), report.HeldOutSubsetAccuracy, 12);
+        Assert.Equal(FactEvaluator.Accuracy(model, tokenizer, FactEvaluator.TrainingPrompts(world)), report.TrainingPhrasingAccuracy, 12);
+        foreach (var row in score.ByPhrasing().Where(r => r.RelationId is "citizenship" or "plays_instrument"))
+        {
+            var prompts = world.Facts.Where(f => f.Relation.Id == row.RelationId)
+                .Select(f => new FactPrompt(Relation.Fill(row.Template, f.Subject), f.Subject, row.RelationId, f.Object)).ToList();
+            Assert.Equal(prompts.Count, row.Prompts);
+            Assert.Equal(FactEvaluator.Accuracy(model, tokenizer, prompts), row.Accuracy, 12);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => score.Report(stride: 0));
+    }
+
     [Theory]
     [InlineData("tiny-world")]
     [InlineData("tiny-world-wide")]

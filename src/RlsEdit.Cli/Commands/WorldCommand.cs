@@ -124,11 +124,12 @@ internal static class WorldCommand
             var loaded = ModelFolder.Load<float>(dir);
             var tokenizer = WorldTokenizer.Build(world);
             var extraRows = extra is null ? null : FactEvaluator.ForPhrasings(loaded, tokenizer, world, extra);
-            var report = FactAccuracyReport.Measure(loaded, world, tokenizer);
+            var score = FactEvaluator.Score(loaded, tokenizer, world);
+            var report = score.Report();
             AnsiConsole.MarkupLine($"held-out phrasings, all {report.HeldOutPrompts} prompts: [bold]{report.HeldOutAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"held-out phrasings, every {report.SubsetStride}th ({report.HeldOutSubsetPrompts} prompts): [bold]{report.HeldOutSubsetAccuracy:P2}[/]");
             AnsiConsole.MarkupLine($"training phrasings: [bold]{report.TrainingPhrasingAccuracy:P2}[/]");
-            if (r.GetValue(byPhrasing)) WritePhrasingTable(FactEvaluator.ByPhrasing(loaded, tokenizer, world));
+            if (r.GetValue(byPhrasing)) WritePhrasingTable(score.ByPhrasing());
             if (extraRows is { } rows)
             {
                 WritePhrasingTable(rows);

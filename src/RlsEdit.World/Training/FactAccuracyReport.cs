@@ -26,14 +26,8 @@ public sealed record FactAccuracyReport(
     public const int DefaultStride = 11;
 
     /// <summary>Measures <paramref name="model"/> on <paramref name="world"/>.</summary>
-    public static FactAccuracyReport Measure(TransformerModel<float> model, FactWorld world, WorldTokenizer tokenizer)
-    {
-        ArgumentNullException.ThrowIfNull(world);
-        var heldOut = FactEvaluator.HeldOutPrompts(world);
-        var subset = FactEvaluator.Subset(heldOut, DefaultStride);
-        return new FactAccuracyReport(world.Seed, heldOut.Count, FactEvaluator.Accuracy(model, tokenizer, heldOut), DefaultStride, subset.Count,
-            FactEvaluator.Accuracy(model, tokenizer, subset), FactEvaluator.Accuracy(model, tokenizer, FactEvaluator.TrainingPrompts(world)));
-    }
+    public static FactAccuracyReport Measure(TransformerModel<float> model, FactWorld world, WorldTokenizer tokenizer) =>
+        FactEvaluator.Score(model, tokenizer, world).Report();
 
     /// <summary>Writes the report to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicWrite.Bytes(path, s => JsonSerializer.Serialize(s, this, new JsonSerializerOptions { WriteIndented = true }));

@@ -22,32 +22,43 @@ public static class FactEvaluator
     /// <summary>Fraction of <paramref name="prompts"/> whose top-1 next token is <c>" " + target</c>.</summary>
     public static double Accuracy(TransformerModel<float> model, WorldTokenizer tokenizer, IReadOnlyList<FactPrompt> prompts, int batchSize = 64)
     {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0) throw new ArgumentException("FactEvaluator.Accuracy: no prompts to evaluate.", nameof(prompts));
+        return (double)Correct(model, tokenizer, prompts, batchSize).Count(c => c) / prompts.Count;
+    }
+
+    /// <summary>For each of <paramref name="prompts"/>, whether its top-1 next token is <c>" " + target</c>.</summary>
+    public static bool[] Correct(TransformerModel<float> model, WorldTokenizer tokenizer, IReadOnlyList<FactPrompt> prompts, int batchSize = 64)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(prompts);
-        if (prompts.Count == 0) throw new ArgumentException("FactEvaluator.Accuracy: no prompts to evaluate.", nameof(prompts));
-        int correct = 0;
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var correct = new bool[prompts.Count];
         for (int start = 0; start < prompts.Count; start += batchSize)
         {
             var chunk = prompts.Skip(start).Take(batchSize).ToList();
             var batch = TokenBatch.LeftPadded(chunk.Select(p => (IReadOnlyList<int>)tokenizer.Encode(p.Prompt)).ToList(), 0);
             var logits = model.Forward(batch).Logits.View;
             for (int b = 0; b < chunk.Count; b++)
-                if (Generation.ArgMax<float>(logits.RowSpan(batch.LastRow(b))) == tokenizer.Id(" " + chunk[b].Target)) correct++;
+                correct[start + b] = Generation.ArgMax<float>(logits.RowSpan(batch.LastRow(b))) == tokenizer.Id(" " + chunk[b].Target);
         }
-        return (double)correct / prompts.Count;
+        return correct;
+    }
+
+    /// <summary>Scores every fact of <paramref name="world"/> once under each held-out and each training phrasing.</summary>
+    public static WorldScore Score(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return new WorldScore(world, Correct(model, tokenizer, HeldOutPrompts(world)), Correct(model, tokenizer, TrainingPrompts(world)));
     }
 
     /// <summary>
-    /// Accuracy per (relation, phrasing): every relation's training phrasings, then its held-out ones, in the
-    /// order of <see cref="Relations.All"/>. Where a held-out score is low, this says which sentence shape fails.
+    /// Accuracy per (relation, phrasing), as <see cref="WorldScore.ByPhrasing"/> (use <see cref="Score"/> for the totals
+    /// as well, without scoring twice).
     /// </summary>
-    public static IReadOnlyList<PhrasingAccuracy> ByPhrasing(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world)
-    {
-        ArgumentNullException.ThrowIfNull(world);
-        return Relations.All.SelectMany(r => r.TrainingTemplates.Select(t => Measure(model, tokenizer, world, r, t, heldOut: false))
-            .Concat(r.HeldOutTemplates.Select(t => Measure(model, tokenizer, world, r, t, heldOut: true)))).ToList();
-    }
+    public static IReadOnlyList<PhrasingAccuracy> ByPhrasing(TransformerModel<float> model, WorldTokenizer tokenizer, FactWorld world) =>
+        Score(model, tokenizer, world).ByPhrasing();
 
     /// <summary>
     /// Accuracy of every fact of a relation under phrasings the world does not define (relation id → templates with
