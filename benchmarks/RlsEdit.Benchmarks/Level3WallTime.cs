@@ -19,7 +19,7 @@ namespace RlsEdit.Benchmarks;
 /// <c>dotnet run -c Release --project benchmarks/RlsEdit.Benchmarks -- walltime gemm 20 2 1024 2048</c>
 /// On one thread it also reports process CPU time, the steadier measure on a loaded machine.
 /// (kinds: gemm (square C = A·B, double), sgemm (the same in single), symm (C = K·S, K u×d, S d×d symmetric, sizes "d:u"), syrk (C −= Gᵀ·G lower,
-/// G u×d, sizes "d:u"); the second argument is the thread count for both libraries).
+/// G u×d, sizes "d:u"), potrf (lower Cholesky in place, the input restored outside the timed call); the second argument is the thread count for both libraries).
 /// </summary>
 public static class Level3WallTime
 {
@@ -39,7 +39,8 @@ public static class Level3WallTime
                 case "symm": Symm(dims[0], dims[1], reps, threads); break;
                 case "syrk": Syrk(dims[0], dims[1], reps, threads); break;
                 case "thin": Thin(dims[0], dims[1], reps, threads); break;
-                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, sgemm, symm, syrk, thin).");
+                case "potrf": Potrf(dims[0], reps, threads); break;
+                default: throw new ArgumentException($"walltime: unknown kind '{kind}' (gemm, sgemm, symm, syrk, thin, potrf).");
             }
         }
     }
@@ -63,29 +64,39 @@ public static class Level3WallTime
         public Times Min(Times other) => new(Math.Min(Wall, other.Wall), Math.Min(Cpu, other.Cpu));
     }
 
-    /// <summary>Best times of each action over <paramref name="reps"/> rounds of alternating runs, after warm-up.</summary>
-    private static (Times Ours, Times OpenBlas) Best(int reps, Action ours, Action? openBlas)
+    /// <summary>
+    /// Best times of each action over <paramref name="reps"/> rounds of alternating runs, after warm-up;
+    /// <paramref name="setup"/> runs untimed before every call (for routines that overwrite their input).
+    /// </summary>
+    private static (Times Ours, Times OpenBlas) Best(int reps, Action ours, Action? openBlas, Action? setup = null)
     {
         var warmUp = Stopwatch.StartNew();
-        for (int w = 0; w < 1 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++) { ours(); openBlas?.Invoke(); }
+        for (int w = 0; w < 1 || warmUp.Elapsed < CholeskyCpuTime.WarmUp; w++)
+        {
+            setup?.Invoke();
+            ours();
+            setup?.Invoke();
+            openBlas?.Invoke();
+        }
         Thread.Sleep(OpenBlasSpinOut);
         Times bestOurs = Times.None, bestOpenBlas = Times.None;
         for (int r = 0; r < reps; r++)
         {
-            bestOurs = bestOurs.Min(BestOfRun(ours));
+            bestOurs = bestOurs.Min(BestOfRun(ours, setup));
             if (openBlas is null) continue;
-            bestOpenBlas = bestOpenBlas.Min(BestOfRun(openBlas));
+            bestOpenBlas = bestOpenBlas.Min(BestOfRun(openBlas, setup));
             Thread.Sleep(OpenBlasSpinOut);
         }
         return (bestOurs, bestOpenBlas);
     }
 
-    private static Times BestOfRun(Action action)
+    private static Times BestOfRun(Action action, Action? setup)
     {
         var best = Times.None;
         var process = Process.GetCurrentProcess();
         for (int call = 0; call < CallsPerRun; call++)
         {
+            setup?.Invoke();
             process.Refresh();
             double cpu0 = process.TotalProcessorTime.TotalMilliseconds;
             long t0 = Stopwatch.GetTimestamp();
@@ -174,5 +185,13 @@ public static class Level3WallTime
                     OpenBlas.cblas_dsyrk(OpenBlas.RowMajor, OpenBlas.Lower, OpenBlas.Trans, d, u, -1e-9, pg, d, 1.0, pc, d);
             } : null);
         Report($"dsyrk d={d,5} u={u,3} threads={threads}", 1.0 * u * d * d, t, threads);
+    }
+
+    private static void Potrf(int n, int reps, int threads)
+    {
+        double[] spd = FactorizationBenchmarkInputs.Spd(n, 1), work = new double[spd.Length];
+        var t = Best(reps, () => Cholesky.FactorInPlace(MatrixView<double>.RowMajor(work, n, n)),
+            OpenBlas.IsAvailable ? () => OpenBlas.PotrfLowerRowMajor(work, n) : null, () => spd.AsSpan().CopyTo(work));
+        Report($"dpotrf n={n,5} threads={threads}", (double)n * n * n / 3, t, threads);
     }
 }
